@@ -1,0 +1,199 @@
+using McrExport.Errors;
+using McrExport.Model;
+
+namespace McrExport.Content;
+
+/// <summary>
+/// The content-addressed blob cache. Layout under <see cref="Root"/>:
+/// <c>blobs/&lt;alg&gt;/&lt;hex&gt;</c> holds only verified blobs (published by rename, so never half-written);
+/// <c>partial/&lt;alg&gt;/&lt;hex&gt;</c> holds the bytes of an unfinished download, kept for resume;
+/// <c>partial/&lt;alg&gt;/&lt;hex&gt;.lock</c> is held open (exclusively) by whichever process is writing it, so several
+/// runs can share one cache. A blob's last use is recorded as its file's modification time.
+/// </summary>
+public sealed class BlobStore : IBlobReader
+{
+    private const int BufferSize = 1 << 20;
+
+    public BlobStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    /// <summary>The default cache folder: <c>$XDG_CACHE_HOME/mcr-export</c>, <c>~/.cache/mcr-export</c>, or <c>%LOCALAPPDATA%\mcr-export</c>.</summary>
+    public static string DefaultRoot()
+    {
+        if (OperatingSystem.IsWindows())
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "mcr-export", "cache");
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var baseDir = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(baseDir, "mcr-export");
+    }
+
+    public string PathOf(Digest digest) => Path.Combine(Root, "blobs", digest.Algorithm, digest.Encoded);
+
+    public string PartialPathOf(Digest digest) => Path.Combine(Root, "partial", digest.Algorithm, digest.Encoded);
+
+    private string LockPathOf(Digest digest) => PartialPathOf(digest) + ".lock";
+
+    /// <summary>True when a verified blob of this digest and size is in the store; records the use.</summary>
+    public bool Contains(Digest digest, long size)
+    {
+        var info = new FileInfo(PathOf(digest));
+        if (!info.Exists) return false;
+        if (info.Length != size) return false;
+        Touch(info.FullName);
+        return true;
+    }
+
+    public Stream OpenRead(Digest digest) =>
+        new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize,
+            FileOptions.SequentialScan);
+
+    /// <summary>Stores small bytes (a manifest or config) after checking them against the descriptor.</summary>
+    public async Task PutAsync(Descriptor descriptor, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        BlobVerifier.Check(descriptor, bytes.Span);
+        if (Contains(descriptor.Digest, descriptor.Size)) return;
+        var target = PathOf(descriptor.Digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = $"{target}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await File.WriteAllBytesAsync(temp, bytes.ToArray(), cancellationToken).ConfigureAwait(false);
+            File.Move(temp, target, overwrite: true);
+        }
+        catch (IOException e) when (DiskErrors.IsDiskFull(e))
+        {
+            throw DiskErrors.Full(Root, bytes.Length, e);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Takes the exclusive right to download one blob. Waits (polling) while another process or task holds it; the
+    /// caller should check <see cref="Contains"/> again once it has the lock.
+    /// </summary>
+    public async Task<BlobWriteLock> LockAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        var lockPath = LockPathOf(digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                    FileOptions.DeleteOnClose);
+                return new BlobWriteLock(this, digest, handle);
+            }
+            catch (IOException) when (File.Exists(lockPath))
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Moves a fully written and verified partial file into place.</summary>
+    internal void Publish(Digest digest)
+    {
+        var target = PathOf(digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.Move(PartialPathOf(digest), target, overwrite: true);
+        Touch(target);
+    }
+
+    /// <summary>Every verified blob: digest, size and last use.</summary>
+    public IEnumerable<CachedBlob> List()
+    {
+        var blobs = Path.Combine(Root, "blobs");
+        if (!Directory.Exists(blobs)) yield break;
+        foreach (var algorithmDir in Directory.EnumerateDirectories(blobs))
+        foreach (var file in Directory.EnumerateFiles(algorithmDir))
+        {
+            if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(file)}", out var digest)) continue;
+            var info = new FileInfo(file);
+            yield return new CachedBlob(digest, info.Length, info.LastWriteTimeUtc, false);
+        }
+        var partial = Path.Combine(Root, "partial");
+        if (!Directory.Exists(partial)) yield break;
+        foreach (var algorithmDir in Directory.EnumerateDirectories(partial))
+        foreach (var file in Directory.EnumerateFiles(algorithmDir))
+        {
+            if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(file)}", out var digest)) continue;
+            var info = new FileInfo(file);
+            yield return new CachedBlob(digest, info.Length, info.LastWriteTimeUtc, true);
+        }
+    }
+
+    /// <summary>Deletes blobs (and partial downloads) last used before <paramref name="olderThan"/>; returns what went.</summary>
+    public IReadOnlyList<CachedBlob> Prune(DateTime olderThan)
+    {
+        var removed = new List<CachedBlob>();
+        foreach (var blob in List().ToList())
+        {
+            if (blob.LastUsedUtc >= olderThan) continue;
+            var path = blob.Partial ? PartialPathOf(blob.Digest) : PathOf(blob.Digest);
+            if (TryDelete(path)) removed.Add(blob);
+        }
+        return removed;
+    }
+
+    internal static void Touch(string path)
+    {
+        try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    internal static bool TryDelete(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return false;
+            File.Delete(path);
+            return true;
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+}
+
+/// <summary>One entry of the cache listing.</summary>
+public sealed record CachedBlob(Digest Digest, long Size, DateTime LastUsedUtc, bool Partial);
+
+/// <summary>The exclusive right to write one blob's partial file; released on dispose.</summary>
+public sealed class BlobWriteLock : IDisposable
+{
+    private readonly BlobStore _store;
+    private readonly FileStream _handle;
+
+    internal BlobWriteLock(BlobStore store, Digest digest, FileStream handle)
+    {
+        _store = store;
+        Digest = digest;
+        _handle = handle;
+    }
+
+    public Digest Digest { get; }
+
+    public string PartialPath => _store.PartialPathOf(Digest);
+
+    /// <summary>Publishes the partial file as the verified blob.</summary>
+    public void Publish() => _store.Publish(Digest);
+
+    /// <summary>Throws the partial file away (after a digest mismatch, or a server that ignored Range).</summary>
+    public void DiscardPartial() => BlobStore.TryDelete(PartialPath);
+
+    public void Dispose() => _handle.Dispose();
+}

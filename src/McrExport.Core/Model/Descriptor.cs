@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace McrExport.Model;
+
+/// <summary>An OCI content descriptor: what a blob is, its digest and size, and where else it may be fetched.</summary>
+public sealed record Descriptor(
+    [property: JsonPropertyName("mediaType")] string MediaType,
+    [property: JsonPropertyName("digest")] Digest Digest,
+    [property: JsonPropertyName("size")] long Size)
+{
+    [JsonPropertyName("urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Urls { get; init; }
+
+    [JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    [JsonPropertyName("platform"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Platform? Platform { get; init; }
+
+    [JsonIgnore]
+    public bool IsForeign => MediaTypes.IsForeignLayer(MediaType);
+}
