@@ -1,0 +1,4 @@
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(McrExport.PeerTests.Peers.Peers))]
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
