@@ -107,6 +107,45 @@ public sealed class HarnessTests(Peers.Peers peers)
         }
     }
 
+    [Fact]
+    public async Task Containerd_pulls_and_checks_the_zstd_image()
+    {
+        var images = await peers.ImagesAsync();
+        var containerd = await peers.ContainerdAsync();
+        var pulled = await containerd.RunAsync(["images", "pull", "--plain-http", images.Zstd], cancellationToken: Token);
+        pulled.EnsureSuccess();
+        try
+        {
+            var check = (await containerd.RunAsync(["images", "check"], cancellationToken: Token)).EnsureSuccess();
+            Assert.Contains(images.Zstd, check.StdOut);
+            Assert.Contains("complete", check.StdOut);
+            var list = (await containerd.RunAsync(["images", "ls"], cancellationToken: Token)).EnsureSuccess();
+            Assert.Contains(images.Catalog.Zstd.ManifestDigest.ToString(), list.StdOut);
+        }
+        finally
+        {
+            await containerd.RunAsync(["images", "rm", images.Zstd], cancellationToken: Token);
+        }
+    }
+
+    [Fact]
+    public async Task Podman_pulls_the_small_image()
+    {
+        var images = await peers.ImagesAsync();
+        var podman = await peers.PodmanAsync();
+        (await podman.RunAsync(["pull", "--quiet", "--tls-verify=false", images.Small], cancellationToken: Token)).EnsureSuccess();
+        try
+        {
+            var id = (await podman.RunAsync(["image", "inspect", "--format", "{{.Id}}", images.Small], cancellationToken: Token))
+                .EnsureSuccess();
+            Assert.Equal(images.Catalog.Small.ConfigDigest.Encoded, id.StdOut.Trim());
+        }
+        finally
+        {
+            await podman.RunAsync(["rmi", "--force", images.Small], cancellationToken: Token);
+        }
+    }
+
     private static async Task<Harness.ProcessResult> Run(string program, params string[] arguments) =>
         (await Harness.ProcessRunner.RunAsync(program, arguments, cancellationToken: Token)).EnsureSuccess();
 
