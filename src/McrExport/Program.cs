@@ -1,1 +1,3 @@
-return 0;
+using McrExport.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.System()).ConfigureAwait(false);

@@ -51,7 +51,7 @@ public sealed class NotFoundException(string message) : McrExportException(messa
 }
 
 /// <summary>The registry refused the credentials (or needs some).</summary>
-public sealed class AuthenticationException(string message) : McrExportException(message)
+public sealed class RegistryAuthException(string message) : McrExportException(message)
 {
     public override int ExitCode => ExitCodes.Auth;
 }

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using McrExport.Content;
+using McrExport.Model;
+using McrExport.Output;
+using McrExport.Planning;
+using McrExport.Registry;
+using McrExport.Resolve;
+using McrExport.Transfer;
+
+namespace McrExport;
+
+/// <summary>
+/// The export, top-down: resolve every reference (manifest, platform, config) → plan the blobs and their sources →
+/// transfer them into the blob store (parallel, resumable, verified) → write the output from the store.
+/// </summary>
+public sealed class ExportPipeline(RegistryClientPool registries, ITransferObserver? observer = null, Platform? host = null)
+{
+    public event Action<ResolvedImage>? Resolved;
+
+    public async Task<ExportResult> RunAsync(ExportRequest request, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+
+        var resolver = new ImageResolver(registries, host ?? Platform.Host());
+        var resolved = new List<(ExportImage Image, RegistryClient Client)>();
+        foreach (var reference in request.References)
+        {
+            var image = await resolver.ResolveAsync(reference, request.Platform, cancellationToken).ConfigureAwait(false);
+            Resolved?.Invoke(image);
+            resolved.Add((image.Image, registries.For(reference)));
+        }
+
+        var plan = ExportPlan.Create(resolved);
+
+        using var storeScope = StoreScope.Open(request);
+        var store = storeScope.Store;
+        foreach (var image in plan.Images)
+            await store.PutAsync(image.Manifest.Config, image.ConfigBytes, cancellationToken).ConfigureAwait(false);
+
+        var transfer = new BlobTransfer(store, registries.Transport, request.Transfer, observer);
+        var summary = await transfer.RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
+
+        var images = request.OciMediaTypes ? plan.Images.Select(OciMediaTypeConverter.Convert).ToList() : plan.Images;
+        var writer = ImageWriters.Create(request.Format, new WriterOptions(request.OutputPath)
+        {
+            StandardOutput = request.StandardOutput,
+            UncompressedLayers = request.UncompressedLayers,
+            TempDirectory = storeScope.TempDirectory,
+            HardLinks = !request.NoCache,
+        });
+        await writer.WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
+
+        return new ExportResult(images, summary, request.OutputPath, OutputSize(request.OutputPath), clock.Elapsed);
+    }
+
+    private static long OutputSize(string path)
+    {
+        if (path == WriterOptions.StandardOutputPath) return 0;
+        if (File.Exists(path)) return new FileInfo(path).Length;
+        return Directory.Exists(path)
+            ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
+            : 0;
+    }
+
+    /// <summary>The blob store of one run: the shared cache, or a temporary one that is removed at the end.</summary>
+    private sealed class StoreScope : IDisposable
+    {
+        private readonly string? _ownedRoot;
+
+        private StoreScope(BlobStore store, string? ownedRoot, string tempDirectory)
+        {
+            Store = store;
+            _ownedRoot = ownedRoot;
+            TempDirectory = tempDirectory;
+        }
+
+        public BlobStore Store { get; }
+
+        public string TempDirectory { get; }
+
+        public static StoreScope Open(ExportRequest request)
+        {
+            if (!request.NoCache)
+            {
+                var store = new BlobStore(request.CacheDirectory ?? BlobStore.DefaultRoot());
+                var temp = Path.Combine(store.Root, "tmp");
+                Directory.CreateDirectory(temp);
+                return new StoreScope(store, null, temp);
+            }
+            var besideOutput = request.OutputPath == WriterOptions.StandardOutputPath
+                ? Path.GetTempPath()
+                : Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!;
+            var root = Path.Combine(besideOutput, $".mcr-export-{Guid.NewGuid():N}.tmp");
+            Directory.CreateDirectory(root);
+            return new StoreScope(new BlobStore(root), root, Path.Combine(root, "tmp"));
+        }
+
+        public void Dispose()
+        {
+            if (_ownedRoot is null) return;
+            try { Directory.Delete(_ownedRoot, recursive: true); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using McrExport.Model;
+using McrExport.Output;
+using McrExport.Resolve;
+using McrExport.Transfer;
+
+namespace McrExport;
+
+/// <summary>Everything an export needs to know, parsed and validated by the command line.</summary>
+public sealed record ExportRequest(IReadOnlyList<ImageReference> References, OutputFormat Format, string OutputPath)
+{
+    public PlatformRequest Platform { get; init; } = PlatformRequest.Any;
+
+    /// <summary>The blob cache folder; null with <see cref="NoCache"/>.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Bypass the shared cache: blobs go to a temporary store beside the output, removed at the end.</summary>
+    public bool NoCache { get; init; }
+
+    public bool OciMediaTypes { get; init; }
+
+    public bool UncompressedLayers { get; init; }
+
+    public TransferOptions Transfer { get; init; } = new();
+
+    /// <summary>The stream behind <c>-o -</c> (tests give their own).</summary>
+    public Stream? StandardOutput { get; init; }
+}

@@ -1,0 +1,91 @@
+using McrExport.Content;
+using McrExport.Model;
+
+namespace McrExport.Output;
+
+/// <summary>
+/// Writes the images as one tar that <c>docker load</c> reads, shaped like <c>docker save</c> of Docker 25+
+/// (moby <c>image/tarexport/save.go</c>, https://github.com/moby/moby/blob/master/image/tarexport/save.go):
+/// an OCI image layout (<c>oci-layout</c>, <c>index.json</c>, <c>blobs/sha256/…</c>) plus <c>manifest.json</c>
+/// pointing at the same blobs, and <c>repositories</c>. Layers are written as served (compressed; load decompresses
+/// them and checks them against <c>rootfs.diff_ids</c>); foreign layers are included and described in
+/// <c>LayerSources</c> so a later push keeps them foreign.
+/// <para>
+/// With <see cref="WriterOptions.UncompressedLayers"/> the archive is the docker-load part only: <c>manifest.json</c>,
+/// <c>repositories</c>, the config blobs and each layer decompressed as <c>blobs/sha256/&lt;diff_id hex&gt;</c>
+/// (checked against the diff_id while it is staged in <see cref="WriterOptions.TempDirectory"/>). No
+/// <c>oci-layout</c> or <c>index.json</c> is written then, because the registry's manifests describe the compressed
+/// blobs and a rewritten manifest would no longer match the digest the image was pulled by; without
+/// <c>oci-layout</c> every loader falls back to <c>manifest.json</c>.
+/// </para>
+/// </summary>
+public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
+{
+    public WriterOptions Options { get; } = options;
+
+    public Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    {
+        CheckLayerCounts(images);
+        var estimate = images.SelectMany(i => i.Blobs).DistinctBy(d => d.Digest).Sum(d => d.Size);
+        if (Options.UncompressedLayers) estimate *= 2;
+        return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, images, blobs, ct),
+            LayoutTar.EstimateSize(estimate, images.Sum(i => i.Manifest.Layers.Count + 2) + 6), cancellationToken);
+    }
+
+    /// <summary>Writes the tar to <paramref name="output"/> (which need not be seekable).</summary>
+    public async Task WriteToAsync(Stream output, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    {
+        CheckLayerCounts(images);
+        var tar = new TarSink(output);
+        if (Options.UncompressedLayers) await WriteUncompressedAsync(tar, images, blobs, cancellationToken).ConfigureAwait(false);
+        else await WriteCompressedAsync(tar, images, blobs, cancellationToken).ConfigureAwait(false);
+        await tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every image needs one diff_id per layer, or load would fail.</summary>
+    public static void CheckLayerCounts(IReadOnlyList<ExportImage> images)
+    {
+        foreach (var image in images) ManifestParser.CheckConsistent(image.Manifest, image.Config);
+    }
+
+    private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    {
+        var content = OciLayoutContent.Build(images);
+        var manifest = DockerArchiveManifest.Build(images, (image, i) => LayoutBlob.PathOf(image.Manifest.Layers[i].Digest));
+        return LayoutTar.WriteAsync(tar, content, ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)), blobs, cancellationToken);
+    }
+
+    private async Task WriteUncompressedAsync(TarSink tar, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    {
+        var configs = images.Select(i => new LayoutBlob(i.Manifest.Config.Digest, i.Manifest.Config.Size, i.ConfigBytes))
+            .DistinctBy(b => b.Digest).ToList();
+        foreach (var image in images) BlobVerifier.Check(image.Manifest.Config, image.ConfigBytes.Span, $"the config of {image.Reference}");
+        var layers = images.SelectMany(image => image.Manifest.Layers.Select((layer, i) => (Layer: layer, DiffId: image.Config.DiffIds[i], Index: i)))
+            .DistinctBy(l => l.DiffId).ToList();
+
+        var directories = configs.Select(c => c.Digest).Concat(layers.Select(l => l.DiffId))
+            .Select(LayoutBlob.DirectoryOf).Distinct().Order(StringComparer.Ordinal);
+        await tar.AddDirectoryAsync("blobs/", cancellationToken).ConfigureAwait(false);
+        foreach (var directory in directories) await tar.AddDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
+
+        var manifest = DockerArchiveManifest.Build(images, (image, i) => LayoutBlob.PathOf(image.Config.DiffIds[i]));
+        foreach (var (name, bytes) in ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)))
+            await tar.AddFileAsync(name, bytes, cancellationToken).ConfigureAwait(false);
+        foreach (var config in configs) await LayoutTar.AddBlobAsync(tar, config, blobs, cancellationToken).ConfigureAwait(false);
+
+        var tempDirectory = Options.TempDirectory ?? Path.GetTempPath();
+        foreach (var (layer, diffId, index) in layers)
+        {
+            using var staged = await StagedLayer.CreateAsync(blobs, layer, diffId, index, tempDirectory, cancellationToken).ConfigureAwait(false);
+            await using var stream = staged.OpenRead();
+            await tar.AddFileAsync(LayoutBlob.PathOf(diffId), stream, staged.Size, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static List<(string, ReadOnlyMemory<byte>)> ExtraFiles(byte[] manifest, byte[]? repositories)
+    {
+        var files = new List<(string, ReadOnlyMemory<byte>)> { (DockerArchiveManifest.ManifestFileName, manifest) };
+        if (repositories is not null) files.Add((DockerArchiveManifest.RepositoriesFileName, repositories));
+        return files;
+    }
+}

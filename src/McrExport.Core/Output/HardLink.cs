@@ -1,0 +1,29 @@
+using System.Runtime.InteropServices;
+
+namespace McrExport.Output;
+
+/// <summary>
+/// Creates hard links (.NET has no API for them): <c>link(2)</c> on Unix, <c>CreateHardLinkW</c> on Windows. Every
+/// failure (another file system, no permission, no support) just returns false so the caller can copy instead.
+/// </summary>
+internal static class HardLink
+{
+    public static bool TryCreate(string existingFile, string newLink)
+    {
+        try
+        {
+            return OperatingSystem.IsWindows()
+                ? CreateHardLinkW(newLink, existingFile, IntPtr.Zero)
+                : link(existingFile, newLink) == 0;
+        }
+        catch (DllNotFoundException) { return false; }
+        catch (EntryPointNotFoundException) { return false; }
+    }
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int link([MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
+
+    [DllImport("kernel32.dll", EntryPoint = "CreateHardLinkW", SetLastError = true, CharSet = CharSet.Unicode)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static extern bool CreateHardLinkW(string newFileName, string existingFileName, IntPtr securityAttributes);
+}

@@ -1,0 +1,22 @@
+namespace McrExport.Output;
+
+/// <summary>Where and how a writer writes.</summary>
+/// <param name="OutputPath">the output file or folder; <see cref="StandardOutputPath"/> (<c>-</c>) means standard output (tar formats only).</param>
+public sealed record WriterOptions(string OutputPath)
+{
+    public const string StandardOutputPath = "-";
+
+    /// <summary>The stream behind <c>-</c>; when null, the process's standard output is opened.</summary>
+    public Stream? StandardOutput { get; init; }
+
+    /// <summary>Docker archive only: write layers decompressed (as <c>docker save</c> of the classic store did).</summary>
+    public bool UncompressedLayers { get; init; }
+
+    /// <summary>Where decompressed layers are staged before they go into the archive; null means the system temp folder.</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>OCI folder only: hard-link layer files from the blob store when it is on the same file system.</summary>
+    public bool HardLinks { get; init; } = true;
+
+    public bool IsStandardOutput => OutputPath == StandardOutputPath;
+}

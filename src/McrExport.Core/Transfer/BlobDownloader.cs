@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Headers;
+using McrExport.Content;
+using McrExport.Errors;
+using McrExport.Http;
+using McrExport.Model;
+using McrExport.Planning;
+using McrExport.Registry;
+
+namespace McrExport.Transfer;
+
+/// <summary>
+/// Fetches one blob into the <see cref="BlobStore"/>: streamed to the partial file while hashed, resumed with a Range
+/// request after a dropped connection or a stall (re-asking the original URL, so redirects are fresh), retried with
+/// backoff, and published only when its size and digest are right. A mismatch discards the bytes and fetches once more;
+/// a second mismatch fails. Sources are tried in order; a source that does not have the blob gives way to the next.
+/// </summary>
+public sealed class BlobDownloader(BlobStore store, HttpTransport transport, TransferOptions options, ITransferObserver observer)
+{
+    private const int BufferSize = 1 << 20;
+
+    /// <summary>Downloads the blob unless the store has it; returns the bytes fetched over the network (0 when cached).</summary>
+    public async Task<BlobFetchResult> FetchAsync(PlannedBlob blob, CancellationToken cancellationToken)
+    {
+        var descriptor = blob.Descriptor;
+        if (store.Contains(descriptor.Digest, descriptor.Size))
+        {
+            observer.Completed(descriptor, fromCache: true);
+            return new BlobFetchResult(0, FromCache: true);
+        }
+        using var writeLock = await store.LockAsync(descriptor.Digest, cancellationToken).ConfigureAwait(false);
+        if (store.Contains(descriptor.Digest, descriptor.Size))
+        {
+            observer.Completed(descriptor, fromCache: true);
+            return new BlobFetchResult(0, FromCache: true);
+        }
+
+        long downloaded = 0;
+        var failures = new List<(BlobSource Source, McrExportException Error)>();
+        DigestMismatchException? mismatch = null;
+        for (var round = 1; round <= 2; round++)
+        {
+            failures.Clear();
+            foreach (var source in blob.Sources)
+            {
+                try
+                {
+                    downloaded += await FetchFromAsync(descriptor, source, writeLock, cancellationToken).ConfigureAwait(false);
+                    writeLock.Publish();
+                    observer.Completed(descriptor, fromCache: false);
+                    return new BlobFetchResult(downloaded, FromCache: false);
+                }
+                catch (DigestMismatchException e)
+                {
+                    writeLock.DiscardPartial();
+                    if (mismatch is not null)
+                        throw new DigestMismatchException($"{e.Message}; it failed verification twice, so the export stops");
+                    mismatch = e;
+                    break;
+                }
+                catch (McrExportException e) when (e is NotFoundException or PolicyException or RegistryAuthException or RegistryException or NetworkException)
+                {
+                    failures.Add((source, e));
+                }
+            }
+            if (mismatch is null || round == 2) break;
+        }
+
+        if (failures.Count == 0 && mismatch is not null) throw mismatch;
+        if (failures.Count == 1) throw failures[0].Error;
+        var summary = string.Join("; ", failures.Select(f => $"{f.Source.Describe()}: {f.Error.Message}"));
+        var first = failures.FirstOrDefault(f => f.Error is not NotFoundException).Error ?? failures[0].Error;
+        throw first switch
+        {
+            NetworkException => new NetworkException($"blob {descriptor.Digest} could not be fetched from any source ({summary})"),
+            _ when failures.All(f => f.Error is NotFoundException) => new NotFoundException($"blob {descriptor.Digest} not found at any source ({summary})"),
+            _ => new RegistryException($"blob {descriptor.Digest} could not be fetched from any source ({summary})"),
+        };
+    }
+
+    private async Task<long> FetchFromAsync(Descriptor descriptor, BlobSource source, BlobWriteLock writeLock, CancellationToken cancellationToken)
+    {
+        var retry = options.RetryPolicy;
+        var path = writeLock.PartialPath;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, BufferSize, FileOptions.Asynchronous);
+        using var hasher = descriptor.Digest.CreateHasher();
+        var buffer = new byte[BufferSize];
+
+        long offset = file.Length;
+        if (offset > descriptor.Size) { file.SetLength(0); offset = 0; }
+        if (offset > 0)
+        {
+            file.Position = 0;
+            int n;
+            while ((n = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) hasher.AppendData(buffer, 0, n);
+        }
+        file.Position = offset;
+
+        long fetched = 0;
+        var attempt = 0;
+        var started = false;
+        while (true)
+        {
+            try
+            {
+                if (offset == descriptor.Size && descriptor.Size > 0) break;
+                using var response = await OpenAsync(descriptor, source, offset, cancellationToken).ConfigureAwait(false);
+                if (offset > 0 && !IsRangeAnswer(response, offset))
+                {
+                    file.SetLength(0);
+                    file.Position = 0;
+                    offset = 0;
+                    hasher.GetHashAndReset();
+                }
+                if (!started) { observer.Started(descriptor, source.Describe(), offset); started = true; }
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                while (true)
+                {
+                    int read;
+                    using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        stall.CancelAfter(options.Stall);
+                        try
+                        {
+                            read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                        }
+                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            throw new TransientNetworkException(response.RequestMessage!.RequestUri!,
+                                $"no data from {response.RequestMessage!.RequestUri!.Authority} for {options.Stall.TotalSeconds:0} s");
+                        }
+                    }
+                    if (read == 0) break;
+                    if (offset + read > descriptor.Size)
+                        throw new DigestMismatchException($"blob {descriptor.Digest} from {source.Describe()} is larger than its descriptor's {descriptor.Size} bytes");
+                    await WriteAsync(file, buffer, read, cancellationToken).ConfigureAwait(false);
+                    hasher.AppendData(buffer, 0, read);
+                    offset += read;
+                    fetched += read;
+                    observer.Progress(descriptor, read);
+                }
+                if (offset < descriptor.Size)
+                    throw new TransientNetworkException(response.RequestMessage!.RequestUri!,
+                        $"{response.RequestMessage!.RequestUri!.Authority} closed the connection after {offset} of {descriptor.Size} bytes");
+                break;
+            }
+            catch (Exception e) when (IsTransient(e, cancellationToken))
+            {
+                attempt++;
+                var (reason, retryAfter, final) = Describe(e);
+                if (attempt > retry.MaxRetries) throw final(attempt);
+                var delay = retry.DelayFor(attempt, retryAfter);
+                observer.Retrying(descriptor, source.Describe(), reason, attempt, delay);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var actual = Digest.FromHash(descriptor.Digest.Algorithm, hasher.GetHashAndReset());
+        if (offset != descriptor.Size)
+            throw new DigestMismatchException($"blob {descriptor.Digest} from {source.Describe()} has {offset} bytes, the descriptor says {descriptor.Size}");
+        if (actual != descriptor.Digest)
+            throw new DigestMismatchException($"blob {descriptor.Digest} from {source.Describe()} hashes to {actual}");
+        return fetched;
+    }
+
+    private async Task<HttpResponseMessage> OpenAsync(Descriptor descriptor, BlobSource source, long offset, CancellationToken cancellationToken)
+    {
+        switch (source)
+        {
+            case RegistryBlobSource registry:
+                return await registry.Client.OpenBlobAsync(registry.Repository, descriptor.Digest, offset, cancellationToken).ConfigureAwait(false);
+            case UrlBlobSource url:
+            {
+                var uri = transport.Policy.CheckForeignUrl(url.Url);
+                var response = await transport.SendAsync(HttpMethod.Get, uri, request =>
+                {
+                    if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
+                }, trustedAuthority: null, authorize: null, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await RegistryClient.EnsureSuccessAsync(response, null, $"foreign layer {descriptor.Digest} at {uri.Host}", cancellationToken).ConfigureAwait(false);
+                    return response;
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(source));
+        }
+    }
+
+    private static bool IsRangeAnswer(HttpResponseMessage response, long offset) =>
+        response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange is { } range
+        && range.From == offset;
+
+    private static async Task WriteAsync(FileStream file, byte[] buffer, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await file.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (DiskErrors.IsDiskFull(e))
+        {
+            throw DiskErrors.Full(Path.GetDirectoryName(file.Name)!, count, e);
+        }
+    }
+
+    private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e switch
+        {
+            TransientNetworkException or TransientStatusException or HttpRequestException => true,
+            IOException io => !DiskErrors.IsDiskFull(io) && io is not FileNotFoundException,
+            _ => false,
+        };
+
+    private static (string Reason, TimeSpan? RetryAfter, Func<int, McrExportException> Final) Describe(Exception e) => e switch
+    {
+        TransientStatusException s => (s.Message, s.RetryAfter, _ => s.Final),
+        TransientNetworkException n => (n.Message, null, n.ToFinal),
+        _ => (e.Message, null, a => new NetworkException($"{e.Message} (after {a} attempts)", e)),
+    };
+}
+
+/// <summary>The outcome of fetching one blob.</summary>
+public sealed record BlobFetchResult(long BytesDownloaded, bool FromCache);

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using McrExport.Content;
+using McrExport.Errors;
+using McrExport.Http;
+using McrExport.Model;
+using McrExport.Output;
+using McrExport.Transfer;
+
+namespace McrExport.Cli;
+
+/// <summary>The root command: <c>mcr-export &lt;reference&gt;... [-f docker-tar|oci|oci-tar] [-o PATH|-]</c>.</summary>
+public static class ExportCommand
+{
+    private const string Examples = """
+
+        Examples:
+          mcr-export servercore:ltsc2019                      # docker-load tar: servercore-ltsc2019.tar
+          mcr-export servercore:ltsc2019 -f oci -o ./layout   # OCI image layout folder
+          mcr-export nanoserver:ltsc2022 dotnet/runtime:8.0-nanoserver-ltsc2022 -o images.tar
+          mcr-export docker.io/library/alpine:3.20 --platform linux/arm64 -o - | docker load
+          mcr-export windows/servercore:ltsc2019 --os-version 10.0.17763 --cache-dir D:\cache
+        """;
+
+    public static RootCommand Create(CliConsole console)
+    {
+        var references = new Argument<string[]>("reference")
+        {
+            Description = "Image references: [host[:port]/]path[:tag][@digest]; no host means mcr.microsoft.com; servercore, nanoserver and server mean windows/…",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "Output format: docker-tar (docker load and OCI in one tar), oci (folder), oci-tar",
+            DefaultValueFactory = _ => "docker-tar",
+            HelpName = "docker-tar|oci|oci-tar",
+        };
+        format.AcceptOnlyFromAmong("docker-tar", "oci", "oci-tar");
+        var output = new Option<string?>("--output", "-o") { Description = "Output file or folder; - writes the tar to standard output", HelpName = "PATH" };
+        var ociTypes = new Option<bool>("--oci-media-types") { Description = "Convert manifests to OCI media types (for strict OCI tools); the config and image ID stay the same" };
+        var uncompressed = new Option<bool>("--uncompressed-layers") { Description = "docker-tar: write layers as plain tars (as old docker save did)" };
+        var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
+        var stall = new Option<int>("--stall-timeout") { Description = "Seconds without data before a download is resumed", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not use the blob cache" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
+        var registry = new RegistryOptions();
+        var platform = new PlatformOptions();
+
+        var root = new RootCommand("Export container images (Windows foreign layers included) from a registry to a docker-load tar or an OCI image layout, without Docker." + Examples);
+        root.Arguments.Add(references);
+        foreach (var option in new Option[] { format, output }) root.Options.Add(option);
+        platform.AddTo(root);
+        root.Options.Add(ociTypes);
+        root.Options.Add(uncompressed);
+        registry.AddTo(root);
+        foreach (var option in new Option[] { parallel, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
+
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var refs = (parse.GetValue(references) ?? []).Select(ImageReference.Parse).ToList();
+            var fmt = parse.GetValue(format) switch
+            {
+                "oci" => OutputFormat.Oci,
+                "oci-tar" => OutputFormat.OciTar,
+                _ => OutputFormat.DockerTar,
+            };
+            var outputPath = parse.GetValue(output) ?? DefaultOutput(refs, fmt);
+            if (outputPath == WriterOptions.StandardOutputPath && fmt == OutputFormat.Oci)
+                throw new UsageException("-o - needs a tar format (docker-tar or oci-tar); the oci format writes a folder");
+            if (parse.GetValue(uncompressed) && fmt != OutputFormat.DockerTar)
+                throw new UsageException("--uncompressed-layers applies to --format docker-tar only");
+            if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel must be between 1 and 64");
+            if (parse.GetValue(stall) is < 1 or > 3600) throw new UsageException("--stall-timeout must be between 1 and 3600 seconds");
+            if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
+
+            var pool = registry.CreatePool(parse, console, refs.Select(r => r.Registry).Distinct().ToList());
+            var request = new ExportRequest(refs, fmt, outputPath)
+            {
+                Platform = platform.Parse(parse),
+                CacheDirectory = parse.GetValue(cacheDir),
+                NoCache = parse.GetValue(noCache),
+                OciMediaTypes = parse.GetValue(ociTypes),
+                UncompressedLayers = parse.GetValue(uncompressed),
+                Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry),
+                StandardOutput = outputPath == WriterOptions.StandardOutputPath ? console.OpenStandardOutput() : null,
+            };
+
+            var toStdout = outputPath == WriterOptions.StandardOutputPath;
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json));
+            try
+            {
+                var result = await reporter.RunAsync(observer =>
+                {
+                    var pipeline = new ExportPipeline(pool, observer);
+                    pipeline.Resolved += r => reporter.Resolved(r);
+                    return pipeline.RunAsync(request, cancellationToken);
+                }).ConfigureAwait(false);
+                var summary = ExportSummary.From(result);
+                if (parse.GetValue(json)) (toStdout ? console.Error : console.Out).WriteLine(summary.ToJson());
+                else if (!parse.GetValue(quiet)) console.Error.Write(summary.ToText());
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                if (request.StandardOutput is { } s) await s.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                pool.Transport.Dispose();
+            }
+        });
+        return root;
+    }
+
+    private static string DefaultOutput(IReadOnlyList<ImageReference> refs, OutputFormat format)
+    {
+        var name = refs.Count == 1 ? refs[0].SuggestedFileName() : "images";
+        return format switch
+        {
+            OutputFormat.Oci => name,
+            OutputFormat.OciTar => name + ".oci.tar",
+            _ => name + ".tar",
+        };
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using McrExport.Errors;
+using McrExport.Model;
+using Microsoft.Extensions.FileSystemGlobbing;
+
+namespace McrExport.Cli;
+
+/// <summary><c>mcr-export tags &lt;repository&gt; [--filter GLOB]</c>: every tag, across all pages.</summary>
+public static class TagsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var repository = new Argument<string>("repository") { Description = "Repository, e.g. windows/servercore or docker.io/library/alpine" };
+        var filter = new Option<string[]>("--filter") { Description = "Glob pattern(s) for tags, e.g. 'ltsc20*'", Arity = ArgumentArity.ZeroOrMore, HelpName = "GLOB" };
+        var registry = new RegistryOptions();
+        var command = new Command("tags", """
+            List a repository's tags (following pagination), optionally filtered by glob patterns.
+
+            Examples:
+              mcr-export tags windows/servercore --filter 'ltsc20*'
+              mcr-export tags dotnet/runtime --filter '8.0*-nanoserver-*'
+            """);
+        command.Arguments.Add(repository);
+        command.Options.Add(filter);
+        registry.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var repo = ImageReference.ParseRepository(parse.GetValue(repository) ?? "");
+            var pool = registry.CreatePool(parse, console, [repo.Registry]);
+            using var transport = pool.Transport;
+            var tags = await pool.For(repo).ListTagsAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
+            foreach (var tag in Filter(tags, parse.GetValue(filter) ?? [])) console.Out.WriteLine(tag);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Keeps the tags matching any of the glob patterns (all tags when there are none), in the registry's order.</summary>
+    public static IEnumerable<string> Filter(IReadOnlyList<string> tags, IReadOnlyList<string> patterns)
+    {
+        if (patterns.Count == 0) return tags;
+        var matcher = new Matcher(StringComparison.Ordinal);
+        foreach (var pattern in patterns)
+        {
+            if (pattern.Contains('/') || pattern.Contains('\\')) throw new UsageException($"invalid --filter '{pattern}': a tag pattern has no slashes");
+            matcher.AddInclude(pattern);
+        }
+        return tags.Where(t => matcher.Match(t).HasMatches);
+    }
+}
