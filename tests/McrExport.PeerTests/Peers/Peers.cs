@@ -1,5 +1,4 @@
 using McrExport.PeerTests.Harness;
-using McrExport.PeerTests.Images;
 
 namespace McrExport.PeerTests.Peers;
 
@@ -31,7 +30,7 @@ public sealed class Peers : IAsyncDisposable
         var registry = await RegistryAsync();
         var foreign = await ForeignServerAsync();
         return await Once("images", async () =>
-            await PublishedImages.PublishAsync(registry, TestImageCatalog.Create(foreign), skopeo, CancellationToken.None));
+            await PublishedImages.PublishAsync(registry, foreign, skopeo, CancellationToken.None));
     }
 
     public Task<DockerPeer> DockerAsync()

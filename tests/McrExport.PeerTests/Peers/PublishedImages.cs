@@ -13,11 +13,19 @@ public sealed class PublishedImages
     public const string Tag = "v1";
     public const string WindowsTag = "ltsc2019";
 
-    private PublishedImages(RegistryPeer registry, TestImageCatalog catalog)
+    private PublishedImages(RegistryPeer registry, TestImageCatalog catalog, ForeignLayerServer foreignServer)
     {
         Registry = registry;
         Catalog = catalog;
+        ForeignServer = foreignServer;
     }
+
+    /// <summary>The host the Windows-like image's foreign layer URL names.</summary>
+    public ForeignLayerServer ForeignServer { get; }
+
+    /// <summary>The export options the Windows-like image needs: its platform, and plain http to the URL host.</summary>
+    public string[] WindowsExportOptions =>
+        ["--platform", "windows/amd64", "--insecure-registry", $"{ForeignLayerServer.Address}:{ForeignServer.Port}"];
 
     public RegistryPeer Registry { get; }
 
@@ -36,9 +44,10 @@ public sealed class PublishedImages
     /// transport only finds OCI media types in index.json, so the Docker schema2 images are pushed over the
     /// distribution API as built, foreign layers left out as a registry would.
     /// </summary>
-    public static async Task<PublishedImages> PublishAsync(RegistryPeer registry, TestImageCatalog catalog, string skopeo,
-        CancellationToken cancellationToken)
+    public static async Task<PublishedImages> PublishAsync(RegistryPeer registry, ForeignLayerServer foreignServer,
+        string skopeo, CancellationToken cancellationToken)
     {
+        var catalog = TestImageCatalog.Create(foreignServer);
         using var layout = new TempFolder("mcrsrc");
         var writer = new OciLayoutWriter(layout.Path);
         writer.Add(catalog.Zstd, "zstd");
@@ -48,7 +57,7 @@ public sealed class PublishedImages
         using var client = new RegistryClient(registry.BaseUri);
         await PushAsync(client, catalog.Small, SmallRepository, Tag, cancellationToken);
         await PushAsync(client, catalog.WindowsLike, WindowsRepository, WindowsTag, cancellationToken);
-        return new PublishedImages(registry, catalog);
+        return new PublishedImages(registry, catalog, foreignServer);
     }
 
     private static async Task PushAsync(RegistryClient client, TestImage image, string repository, string tag,
