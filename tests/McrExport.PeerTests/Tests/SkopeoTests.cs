@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using McrExport.Model;
+using McrExport.PeerTests.Images;
+using McrExport.PeerTests.Peers;
+using Xunit;
+
+namespace McrExport.PeerTests.Tests;
+
+/// <summary>skopeo 1.9 (containers/image) reads our outputs and copies them back into a registry.</summary>
+public sealed class SkopeoTests(Peers.Peers peers) : PeerTestBase(peers)
+{
+    [Fact]
+    public async Task Inspects_and_copies_back_the_docker_archive()
+    {
+        var images = await Peers.ImagesAsync();
+        var archive = await ExportAsync(images.Small, "docker-tar");
+        await InspectAndCopyBackAsync($"docker-archive:{archive}", images.Catalog.Small, preserveDigests: false);
+    }
+
+    [Fact]
+    public async Task Inspects_and_copies_back_the_oci_archive()
+    {
+        var images = await Peers.ImagesAsync();
+        var archive = await ExportAsync(images.Zstd, "oci-tar");
+        await InspectAndCopyBackAsync($"oci-archive:{archive}", images.Catalog.Zstd, preserveDigests: true);
+    }
+
+    [Fact]
+    public async Task Inspects_and_copies_back_the_oci_layout_with_the_same_manifest_digest()
+    {
+        var images = await Peers.ImagesAsync();
+        var layout = await ExportAsync(images.Zstd, "oci");
+        await InspectAndCopyBackAsync($"oci:{layout}", images.Catalog.Zstd, preserveDigests: true);
+    }
+
+    [Fact]
+    public async Task Inspects_and_copies_back_the_oci_media_types_layout_of_a_docker_image()
+    {
+        var images = await Peers.ImagesAsync();
+        var layout = await ExportAsync(images.Small, "oci", "--oci-media-types");
+        await InspectAndCopyBackAsync($"oci:{layout}", images.Catalog.Small, preserveDigests: false);
+    }
+
+    [Theory]
+    [InlineData("docker-tar", "docker-archive")]
+    [InlineData("oci-tar", "oci-archive")]
+    [InlineData("oci", "oci")]
+    public async Task Inspects_the_windows_like_image(string format, string transport)
+    {
+        var images = await Peers.ImagesAsync();
+        var output = await ExportAsync(images.Windows, format, [.. images.WindowsExportOptions, .. OciTypes(format)]);
+        var inspect = await InspectAsync($"{transport}:{output}");
+        Assert.Equal("windows", (string?)inspect["Os"]);
+        var config = await Run(PeerPrograms.Skopeo(), "inspect", "--config", "--raw", $"{transport}:{output}");
+        Assert.Equal(images.Catalog.WindowsLike.ConfigDigest, Digest.Compute(System.Text.Encoding.UTF8.GetBytes(config.StdOut)));
+    }
+
+    /// <summary>skopeo's oci: transport only finds OCI media types in index.json, so Docker-typed images need the flag.</summary>
+    private static string[] OciTypes(string format) => format == "docker-tar" ? [] : ["--oci-media-types"];
+
+    private async Task InspectAndCopyBackAsync(string source, TestImage image, bool preserveDigests)
+    {
+        var skopeo = PeerPrograms.Skopeo();
+        var inspect = await InspectAsync(source);
+        Assert.Equal(image.Os, (string?)inspect["Os"]);
+        Assert.Equal(image.Layers.Count, inspect["Layers"]!.AsArray().Count);
+
+        var target = await Peers.SecondRegistryAsync();
+        var repository = $"roundtrip/{Guid.NewGuid():N}"[..20];
+        List<string> copy = ["copy", "--quiet", "--dest-tls-verify=false"];
+        if (preserveDigests) copy.Add("--preserve-digests");
+        await Run(skopeo, [.. copy, source, $"docker://{target.Reference(repository, "v1")}"]);
+
+        using var client = new RegistryClient(target.BaseUri);
+        var stored = await client.GetManifestAsync(repository, "v1", Token);
+        var configDigest = (string?)JsonNode.Parse(stored.Bytes)!["config"]!["digest"];
+        Assert.Equal(image.ConfigDigest.ToString(), configDigest);
+        if (preserveDigests) Assert.Equal(image.ManifestDigest, stored.Digest);
+    }
+
+    private static async Task<JsonNode> InspectAsync(string source) =>
+        JsonNode.Parse((await Run(PeerPrograms.Skopeo(), "inspect", source)).StdOut)!;
+}
