@@ -414,6 +414,31 @@ public sealed class FakeRegistryTests
     }
 
     [Fact]
+    public async Task Parallel_range_requests_are_served_and_counted()
+    {
+        await using var registry = await FakeRegistry.StartAsync(cancellationToken: Ct);
+        var layer = Layer.Random(4 << 20, seed: 9);
+        registry.AddBlob(layer.Bytes);
+        registry.AddManifest(Repo, "x", TestImages.Small("x").ManifestBytes, MediaTypes.DockerManifest);
+        using var client = NewClient();
+        const int parts = 16;
+        var partSize = layer.Size / parts + 1;
+
+        var chunks = await Task.WhenAll(Enumerable.Range(0, parts).Select(async i =>
+        {
+            var request = Get(BlobUri(registry, layer.Digest));
+            request.Headers.Range = new RangeHeaderValue(i * partSize, Math.Min(layer.Size, (i + 1) * partSize) - 1);
+            using var response = await client.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+            return await response.Content.ReadAsByteArrayAsync(Ct);
+        }));
+
+        Assert.Equal(layer.Bytes, chunks.SelectMany(c => c).ToArray());
+        Assert.Equal(layer.Size, registry.BytesServed(layer.Digest));
+        Assert.Equal(parts, registry.Traffic.BodyResponses(layer.Digest));
+    }
+
+    [Fact]
     public async Task Canary_hosts_record_requests()
     {
         await using var canary = await FakeHost.StartAsync(Loopback.Canary, Ct);
