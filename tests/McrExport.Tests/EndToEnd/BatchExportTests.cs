@@ -27,7 +27,7 @@ public sealed class BatchExportTests
 
     private static (JsonElement Manifest, Dictionary<string, byte[]> Files) Read(string tar)
     {
-        var files = TarContents.Read(tar);
+        var files = TarContents.Read(tar).ToFiles();
         using var doc = JsonDocument.Parse(files["manifest.json"]);
         return (doc.RootElement.Clone(), files);
     }

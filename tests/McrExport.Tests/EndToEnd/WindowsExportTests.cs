@@ -30,7 +30,7 @@ public sealed class WindowsExportTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         var entry = scenario.Entry("10.0.17763.6532");
-        var files = TarContents.Read(output);
+        var files = TarContents.Read(output).ToFiles();
         Assert.Equal(entry.ForeignLayer.Bytes, files[$"blobs/sha256/{entry.ForeignLayer.Digest.Encoded}"]);
         Assert.Equal(entry.RegistryLayer.Bytes, files[$"blobs/sha256/{entry.RegistryLayer.Digest.Encoded}"]);
         Assert.Equal(entry.Image.ManifestBytes, files[$"blobs/sha256/{entry.Image.ManifestDigest.Encoded}"]);

@@ -1,11 +1,11 @@
 namespace McrExport.Tests.Support;
 
-/// <summary>A temporary folder removed at dispose.</summary>
+/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mcr-export-tests", Guid.NewGuid().ToString("N")[..12]);
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mcr-export-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
