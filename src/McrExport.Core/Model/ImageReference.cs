@@ -139,7 +139,7 @@ public sealed partial record ImageReference(string Registry, string Repository, 
     public string SuggestedFileName()
     {
         var name = Repository.Split('/')[^1];
-        var suffix = Tag ?? Digest?.Short ?? "latest";
-        return $"{name}-{suffix}";
+        var suffix = Tag ?? Digest?.Short;
+        return suffix is null ? name : $"{name}-{suffix}";
     }
 }

@@ -16,7 +16,9 @@ namespace McrExport.Output;
 /// (checked against the diff_id while it is staged in <see cref="WriterOptions.TempDirectory"/>). No
 /// <c>oci-layout</c> or <c>index.json</c> is written then, because the registry's manifests describe the compressed
 /// blobs and a rewritten manifest would no longer match the digest the image was pulled by; without
-/// <c>oci-layout</c> every loader falls back to <c>manifest.json</c>.
+/// <c>oci-layout</c> every loader falls back to <c>manifest.json</c>. <c>LayerSources</c> still describe foreign layers
+/// as the registry had them (compressed), which is what the classic <c>docker save</c> wrote beside its uncompressed
+/// <c>layer.tar</c> files.
 /// </para>
 /// </summary>
 public sealed class DockerTarWriter(WriterOptions options) : IImageWriter

@@ -60,8 +60,7 @@ public static class PlatformSelector
     /// <summary>True for entries that are images (not attestations or other artifacts).</summary>
     public static bool IsImage(Descriptor d) =>
         d.Platform is not { Os: "unknown" or "", Architecture: "unknown" or "" }
-        && d.Annotations?.ContainsKey("vnd.docker.reference.type") != true
-        && (MediaTypes.IsImageManifest(d.MediaType) || MediaTypes.IsIndex(d.MediaType) is false);
+        && d.Annotations?.ContainsKey("vnd.docker.reference.type") != true;
 
     private static string Key(Platform? p) => p is null ? "" : $"{p.Os}/{p.Architecture}/{NormalizeVariant(p)}";
 

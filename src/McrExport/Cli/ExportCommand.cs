@@ -26,8 +26,10 @@ public static class ExportCommand
         var references = new Argument<string[]>("reference")
         {
             Description = "Image references: [host[:port]/]path[:tag][@digest]; no host means mcr.microsoft.com; servercore, nanoserver and server mean windows/…",
-            Arity = ArgumentArity.OneOrMore,
+            Arity = ArgumentArity.ZeroOrMore,
         };
+        var fromFile = new Option<string?>("--from-file") { Description = "Read references from a file, one per line ('#' starts a comment)", HelpName = "FILE" };
+        var tags = new Option<string[]>("--tags") { Description = "Export every tag of the repository that matches a glob, e.g. 'ltsc20*'", Arity = ArgumentArity.ZeroOrMore, HelpName = "GLOB" };
         var format = new Option<string>("--format", "-f")
         {
             Description = "Output format: docker-tar (docker load and OCI in one tar), oci (folder), oci-tar",
@@ -49,7 +51,7 @@ public static class ExportCommand
 
         var root = new RootCommand("Export container images (Windows foreign layers included) from a registry to a docker-load tar or an OCI image layout, without Docker." + Examples);
         root.Arguments.Add(references);
-        foreach (var option in new Option[] { format, output }) root.Options.Add(option);
+        foreach (var option in new Option[] { format, output, fromFile, tags }) root.Options.Add(option);
         platform.AddTo(root);
         root.Options.Add(ociTypes);
         root.Options.Add(uncompressed);
@@ -59,12 +61,22 @@ public static class ExportCommand
         root.SetAction(async (parse, cancellationToken) =>
         {
             var refs = (parse.GetValue(references) ?? []).Select(ImageReference.Parse).ToList();
+            if (parse.GetValue(fromFile) is { } file) refs.AddRange(ReferenceFile.Read(file));
+            var tagPatterns = parse.GetValue(tags) ?? [];
             var fmt = parse.GetValue(format) switch
             {
                 "oci" => OutputFormat.Oci,
                 "oci-tar" => OutputFormat.OciTar,
                 _ => OutputFormat.DockerTar,
             };
+            if (refs.Count == 0 && tagPatterns.Length == 0)
+                throw new UsageException("no image to export: give a reference, --from-file or --tags");
+            if (tagPatterns.Length > 0)
+            {
+                if (parse.GetValue(references) is not { Length: 1 } repositoryArgument || parse.GetValue(fromFile) is not null)
+                    throw new UsageException("--tags needs exactly one repository (e.g. windows/servercore --tags 'ltsc20*')");
+                refs = [ImageReference.ParseRepository(repositoryArgument[0])];
+            }
             var outputPath = parse.GetValue(output) ?? DefaultOutput(refs, fmt);
             if (outputPath == WriterOptions.StandardOutputPath && fmt == OutputFormat.Oci)
                 throw new UsageException("-o - needs a tar format (docker-tar or oci-tar); the oci format writes a folder");
@@ -75,6 +87,9 @@ public static class ExportCommand
             if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
 
             var pool = registry.CreatePool(parse, console, refs.Select(r => r.Registry).Distinct().ToList());
+            if (tagPatterns.Length > 0) refs = await ExpandTagsAsync(pool, refs, tagPatterns, cancellationToken).ConfigureAwait(false);
+            if (refs.Count == 0) throw new UsageException("no image to export: give a reference, --from-file or --tags");
+            refs = refs.Distinct().ToList();
             var request = new ExportRequest(refs, fmt, outputPath)
             {
                 Platform = platform.Parse(parse),
@@ -108,6 +123,17 @@ public static class ExportCommand
             }
         });
         return root;
+    }
+
+    private static async Task<List<ImageReference>> ExpandTagsAsync(Registry.RegistryClientPool pool, List<ImageReference> refs,
+        IReadOnlyList<string> patterns, CancellationToken cancellationToken)
+    {
+        var repository = refs[0];
+        var all = await pool.For(repository).ListTagsAsync(repository.Repository, cancellationToken).ConfigureAwait(false);
+        var matching = TagsCommand.Filter(all, patterns).ToList();
+        if (matching.Count == 0)
+            throw new NotFoundException($"no tag of {repository.FullName} matches {string.Join(", ", patterns)} ({all.Count} tags in all)");
+        return matching.Select(t => repository with { Tag = t, Digest = null }).ToList();
     }
 
     private static string DefaultOutput(IReadOnlyList<ImageReference> refs, OutputFormat format)
