@@ -35,9 +35,16 @@ public static class PeerRequirement
     /// <summary>Skips (peers optional) or fails (peers mandatory) because <paramref name="peer"/> cannot be used.</summary>
     public static void Missing(string peer, string reason)
     {
+        var (skip, message) = Decide(peer, reason, PeersOptional);
+        if (skip) Assert.Skip(message);
+        Assert.Fail(message);
+    }
+
+    /// <summary>Whether a missing peer skips (peers optional) or fails the test, and the message that says so.</summary>
+    public static (bool Skip, string Message) Decide(string peer, string reason, bool optional)
+    {
         var message = $"{peer} is not installed: {reason}";
-        if (PeersOptional) Assert.Skip(message);
-        Assert.Fail($"{message}. Set {OptionalVariable}=1 to skip peer tests instead.");
+        return optional ? (true, message) : (false, $"{message}. Set {OptionalVariable}=1 to skip peer tests instead.");
     }
 
     public static string? Find(string program)
