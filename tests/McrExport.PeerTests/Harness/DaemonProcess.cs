@@ -5,6 +5,18 @@ namespace McrExport.PeerTests.Harness;
 /// <summary>A long-running peer process whose output goes to a log file; stopped by its own pid.</summary>
 public sealed class DaemonProcess : IAsyncDisposable
 {
+    private static readonly HashSet<DaemonProcess> Running = [];
+
+    static DaemonProcess()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            List<DaemonProcess> left;
+            lock (Running) left = [.. Running];
+            foreach (var daemon in left) daemon.KillNow();
+        };
+    }
+
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Task _pumps;
@@ -16,6 +28,7 @@ public sealed class DaemonProcess : IAsyncDisposable
         LogPath = logPath;
         _log = new StreamWriter(logPath) { AutoFlush = true };
         _pumps = Task.WhenAll(Pump(process.StandardOutput), Pump(process.StandardError));
+        lock (Running) Running.Add(this);
     }
 
     public string Name { get; }
@@ -55,9 +68,17 @@ public sealed class DaemonProcess : IAsyncDisposable
         catch (IOException e) { return $"{Name}: log unreadable: {e.Message}"; }
     }
 
+    /// <summary>Kills the process tree at once; for a test host that is going away without disposing.</summary>
+    public void KillNow()
+    {
+        try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+    }
+
     /// <summary>Asks the process to stop (SIGTERM), then kills it and its children after a grace period.</summary>
     public async ValueTask DisposeAsync()
     {
+        lock (Running) Running.Remove(this);
         if (!_process.HasExited)
         {
             try { Process.Start("kill", ["-TERM", Pid.ToString()])?.WaitForExit(5000); }
