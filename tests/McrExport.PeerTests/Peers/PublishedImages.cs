@@ -41,8 +41,8 @@ public sealed class PublishedImages
 
     /// <summary>
     /// Copies the OCI images into the registry with skopeo from an OCI layout, digests kept. skopeo's <c>oci:</c>
-    /// transport only finds OCI media types in index.json, so the Docker schema2 images are pushed over the
-    /// distribution API as built, foreign layers left out as a registry would.
+    /// transport looks a tag up only among OCI media types in index.json, so the Docker schema2 images are pushed
+    /// over the distribution API as built, foreign layers left out as a registry would.
     /// </summary>
     public static async Task<PublishedImages> PublishAsync(RegistryPeer registry, ForeignLayerServer foreignServer,
         string skopeo, CancellationToken cancellationToken)

@@ -24,10 +24,19 @@ public sealed class PodmanLoadTests(Peers.Peers peers) : PeerTestBase(peers)
         await LoadAndCheckAsync(images.Zstd, format, images.Catalog.Zstd);
     }
 
-    private async Task LoadAndCheckAsync(string reference, string format, TestImage image)
+    [Theory]
+    [InlineData("docker-tar")]
+    [InlineData("oci-tar")]
+    public async Task Loads_the_windows_like_image_with_its_foreign_layer(string format)
+    {
+        var images = await Peers.ImagesAsync();
+        await LoadAndCheckAsync(images.Windows, format, images.Catalog.WindowsLike, images.WindowsExportOptions);
+    }
+
+    private async Task LoadAndCheckAsync(string reference, string format, TestImage image, params string[] options)
     {
         var podman = await Peers.PodmanAsync();
-        var archive = await ExportAsync(reference, format);
+        var archive = await ExportAsync(reference, format, options);
         try
         {
             var loaded = await Run(podman, "load", "-i", archive);
