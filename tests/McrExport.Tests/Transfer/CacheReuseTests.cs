@@ -66,6 +66,6 @@ public sealed class CacheReuseTests
         using var summary = JsonDocument.Parse(second.Out);
         Assert.Equal(onlyB.Size, summary.RootElement.GetProperty("bytesDownloaded").GetInt64());
         Assert.Equal(shared.Size, summary.RootElement.GetProperty("bytesFromCache").GetInt64());
-        Assert.Equal(shared.Bytes, TarContents.Read(output)[$"blobs/sha256/{shared.Digest.Encoded}"]);
+        Assert.Equal(shared.Bytes, TarContents.Read(output).ToFiles()[$"blobs/sha256/{shared.Digest.Encoded}"]);
     }
 }

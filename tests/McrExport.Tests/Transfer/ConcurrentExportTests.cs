@@ -21,8 +21,8 @@ public sealed class ConcurrentExportTests
             CliRunner.RunAsync([bench.Reference, "-o", second, "--cache-dir", bench.Cache], cancellationToken: ct));
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Error));
-        var a = TarContents.Read(first);
-        var b = TarContents.Read(second);
+        var a = TarContents.Read(first).ToFiles();
+        var b = TarContents.Read(second).ToFiles();
         foreach (var layer in layers)
         {
             var name = $"blobs/sha256/{layer.Digest.Encoded}";

@@ -58,7 +58,7 @@ internal sealed class ExportBench : IAsyncDisposable
     }
 
     /// <summary>The bytes of a blob in the exported tar.</summary>
-    public byte[] ExportedBlob(Digest digest) => TarContents.Read(Output)[$"blobs/sha256/{digest.Encoded}"];
+    public byte[] ExportedBlob(Digest digest) => TarContents.Read(Output).ToFiles()[$"blobs/sha256/{digest.Encoded}"];
 
     public string CachedBlobPath(Digest digest) => Path.Combine(Cache, "blobs", digest.Algorithm, digest.Encoded);
 

@@ -38,7 +38,7 @@ public sealed class ProgressOutputTests
             Assert.Equal("oci-layout", entry?.Name);
         }
         tar.Position = 0;
-        var files = TarContents.Read(tar);
+        var files = TarContents.Read(tar.ToArray()).ToFiles();
         Assert.All(Layers, l => Assert.Equal(l.Bytes, files[$"blobs/sha256/{l.Digest.Encoded}"]));
     }
 
