@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using McrExport.Content;
+using McrExport.Errors;
+using McrExport.Tests.Fakes;
+using McrExport.Tests.Support;
+using Xunit;
+
+namespace McrExport.Tests.Hostile;
+
+/// <summary>
+/// Ctrl-C and SIGTERM, sent to the tool running as a child process while a blob download is stalled: it exits 130
+/// within seconds, no output or temporary file remains, and the partial blob stays in the cache for the next run.
+/// </summary>
+public sealed class CancellationTests
+{
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task A_signal_during_a_download_exits_130_and_keeps_the_partial_blob(string signal)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var registry = await FakeRegistry.StartAsync(cancellationToken: ct);
+        using var temp = new TempFolder();
+        var layer = Layer.Random(1 << 20, 9);
+        registry.Push("slow/image", "1", TestImages.Image(new McrExport.Model.Platform("linux", "amd64"), [layer]));
+        registry.Faults.Enqueue(layer.Digest, Fault.Stall(64 * 1024, TimeSpan.FromMinutes(2)));
+        var cache = new BlobStore(temp.Combine("cache"));
+        var output = Directory.CreateDirectory(temp.Combine("out")).FullName;
+
+        using var process = Start([
+            registry.Reference("slow/image", "1"), "-o", Path.Combine(output, "slow.tar"), "--cache-dir", cache.Root,
+            "--stall-timeout", "600", "--retries", "0",
+        ], temp.Combine("docker"));
+        try
+        {
+            var partial = cache.PartialPathOf(layer.Digest);
+            await WaitUntilAsync(() => File.Exists(partial) || process.HasExited, TimeSpan.FromSeconds(90), ct);
+            Assert.False(process.HasExited, await process.StandardError.ReadToEndAsync(ct));
+            await Task.Delay(500, ct);
+
+            var clock = Stopwatch.StartNew();
+            Signal(process.Id, signal);
+            var exited = await WaitUntilAsync(() => process.HasExited, TimeSpan.FromSeconds(10), ct);
+            Assert.True(exited, "the tool did not stop within 10 s");
+            await process.WaitForExitAsync(ct);
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed}");
+            Assert.Equal(ExitCodes.Cancelled, process.ExitCode);
+            Assert.Empty(Directory.GetFileSystemEntries(output));
+            Assert.True(File.Exists(partial), "the partial blob stays in the cache");
+            Assert.True(new FileInfo(partial).Length > 0, "the partial blob keeps the bytes received");
+            Assert.False(cache.Contains(layer.Digest, layer.Size));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static Process Start(IEnumerable<string> args, string dockerConfig)
+    {
+        var tool = Path.Combine(AppContext.BaseDirectory, "mcr-export.dll");
+        Assert.True(File.Exists(tool), $"{tool} is missing");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(tool);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["DOCKER_CONFIG"] = dockerConfig;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return Process.Start(start)!;
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > timeout) return false;
+            await Task.Delay(50, ct);
+        }
+        return true;
+    }
+}
