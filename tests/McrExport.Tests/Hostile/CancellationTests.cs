@@ -34,9 +34,10 @@ public sealed class CancellationTests
         try
         {
             var partial = cache.PartialPathOf(layer.Digest);
-            await WaitUntilAsync(() => File.Exists(partial) || process.HasExited, TimeSpan.FromSeconds(90), ct);
-            Assert.False(process.HasExited, await process.StandardError.ReadToEndAsync(ct));
+            var started = await WaitUntilAsync(() => File.Exists(partial) || process.HasExited, TimeSpan.FromSeconds(90), ct);
+            if (!started || process.HasExited) Assert.Fail(Diagnose(process, cache, registry));
             await Task.Delay(500, ct);
+            if (process.HasExited) Assert.Fail(Diagnose(process, cache, registry));
 
             var clock = Stopwatch.StartNew();
             Signal(process.Id, signal);
@@ -45,6 +46,7 @@ public sealed class CancellationTests
             await process.WaitForExitAsync(ct);
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed}");
+            Assert.Contains("error: cancelled", await process.StandardError.ReadToEndAsync(ct));
             Assert.Equal(ExitCodes.Cancelled, process.ExitCode);
             Assert.Empty(Directory.GetFileSystemEntries(output));
             Assert.True(File.Exists(partial), "the partial blob stays in the cache");
@@ -55,6 +57,15 @@ public sealed class CancellationTests
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
+    }
+
+    private static string Diagnose(Process process, BlobStore cache, FakeRegistry registry)
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        var files = Directory.Exists(cache.Root) ? string.Join(", ", Directory.GetFiles(cache.Root, "*", SearchOption.AllDirectories)) : "(no cache)";
+        var requests = string.Join(", ", registry.Requests.Select(r => $"{r.Method} {r.Path} {r.Status}"));
+        return $"exit {process.ExitCode}; stderr: {process.StandardError.ReadToEnd()}; cache: {files}; requests: {requests}; started: {registry.Host.RequestsStarted}";
     }
 
     private static Process Start(IEnumerable<string> args, string dockerConfig)
@@ -77,9 +88,14 @@ public sealed class CancellationTests
 
     private static void Signal(int pid, string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        var start = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-s");
+        start.ArgumentList.Add(signal);
+        start.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(start)!;
+        var error = kill.StandardError.ReadToEnd();
         kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
+        Assert.True(kill.ExitCode == 0, $"kill -s {signal} {pid}: {error}");
     }
 
     private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan timeout, CancellationToken ct)
