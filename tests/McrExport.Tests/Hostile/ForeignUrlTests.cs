@@ -71,7 +71,7 @@ public sealed class ForeignUrlTests
         ], stdin: "pw\n", cancellationToken: ct);
 
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Equal(foreign.Bytes, TarContents.Read(temp.Combine("x.tar"))[$"blobs/sha256/{foreign.Digest.Encoded}"]);
+        Assert.Equal(foreign.Bytes, TarContents.Read(temp.Combine("x.tar")).ToFiles()[$"blobs/sha256/{foreign.Digest.Encoded}"]);
         Assert.NotEmpty(cdn.Host.Requests);
         Assert.All(cdn.Host.Requests, r => Assert.Null(r.Authorization));
         Assert.Contains(registry.Requests, r => r.Authorization?.StartsWith("Basic ", StringComparison.Ordinal) == true);
