@@ -17,6 +17,9 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
 {
     public event Action<ResolvedImage>? Resolved;
 
+    /// <summary>Something the user should know before the transfer starts (for example too little free space).</summary>
+    public event Action<string>? Warning;
+
     public async Task<ExportResult> RunAsync(ExportRequest request, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -34,6 +37,8 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
 
         using var storeScope = StoreScope.Open(request);
         var store = storeScope.Store;
+        foreach (var warning in FreeSpace.Check(plan, store, request.OutputPath, storeIsTemporary: request.NoCache))
+            Warning?.Invoke(warning);
         foreach (var image in plan.Images)
             await store.PutAsync(image.Manifest.Config, image.ConfigBytes, cancellationToken).ConfigureAwait(false);
 

@@ -1,3 +1,4 @@
 using McrExport.Cli;
 
-return await CliApp.RunAsync(args, CliConsole.System()).ConfigureAwait(false);
+using var signals = new TerminationSignals();
+return await CliApp.RunAsync(args, CliConsole.System(), signals.Token).ConfigureAwait(false);

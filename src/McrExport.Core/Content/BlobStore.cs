@@ -77,30 +77,44 @@ public sealed class BlobStore : IBlobReader
     }
 
     /// <summary>
-    /// Takes the exclusive right to download one blob. Waits (polling) while another process or task holds it; the
-    /// caller should check <see cref="Contains"/> again once it has the lock.
+    /// Takes the exclusive right to download one blob. Tasks of this process queue on an in-process gate; other
+    /// processes are kept out by the lock file, polled while another holds it. A handle on a lock file that its
+    /// holder deleted on release (between our open and our lock) is not a lock, so that case tries again. The caller
+    /// should check <see cref="Contains"/> again once it has the lock.
     /// </summary>
     public async Task<BlobWriteLock> LockAsync(Digest digest, CancellationToken cancellationToken)
     {
         var lockPath = LockPathOf(digest);
-        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
-        while (true)
+        var gate = InProcessGate.For(lockPath);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            while (true)
             {
-                var handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
-                    FileOptions.DeleteOnClose);
-                return new BlobWriteLock(this, digest, handle);
-            }
-            catch (IOException) when (File.Exists(lockPath))
-            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+                FileStream? handle = null;
+                try
+                {
+                    handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                        FileOptions.DeleteOnClose);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not PathTooLongException)
+                {
+                }
+                if (handle is not null)
+                {
+                    if (File.Exists(lockPath)) return new BlobWriteLock(this, digest, handle, gate);
+                    handle.Dispose();
+                    continue;
+                }
                 await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
-            catch (UnauthorizedAccessException)
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
+        }
+        catch
+        {
+            gate.Release();
+            throw;
         }
     }
 
@@ -177,12 +191,15 @@ public sealed class BlobWriteLock : IDisposable
 {
     private readonly BlobStore _store;
     private readonly FileStream _handle;
+    private readonly SemaphoreSlim _gate;
+    private int _disposed;
 
-    internal BlobWriteLock(BlobStore store, Digest digest, FileStream handle)
+    internal BlobWriteLock(BlobStore store, Digest digest, FileStream handle, SemaphoreSlim gate)
     {
         _store = store;
         Digest = digest;
         _handle = handle;
+        _gate = gate;
     }
 
     public Digest Digest { get; }
@@ -195,5 +212,10 @@ public sealed class BlobWriteLock : IDisposable
     /// <summary>Throws the partial file away (after a digest mismatch, or a server that ignored Range).</summary>
     public void DiscardPartial() => BlobStore.TryDelete(PartialPath);
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _handle.Dispose();
+        _gate.Release();
+    }
 }

@@ -67,7 +67,7 @@ public sealed class HttpTransport : IDisposable
             var location = response.Headers.Location;
             response.Dispose();
             if (location is null) throw new RegistryException($"{current.Authority} answered a redirect without a Location");
-            if (hop + 1 >= TransportPolicy.MaxRedirects)
+            if (hop >= TransportPolicy.MaxRedirects)
                 throw new PolicyException($"too many redirects (more than {TransportPolicy.MaxRedirects}) starting at {uri.Authority}{uri.AbsolutePath}");
             from = current;
             current = location.IsAbsoluteUri ? location : new Uri(current, location);

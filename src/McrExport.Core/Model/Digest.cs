@@ -33,13 +33,13 @@ public readonly partial record struct Digest
     /// <summary>The first 12 hex characters, for messages.</summary>
     public string Short => Encoded.Length > 12 ? Encoded[..12] : Encoded;
 
-    [GeneratedRegex("^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^sha256:[a-f0-9]{64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Sha256Pattern();
 
-    [GeneratedRegex("^sha512:[a-f0-9]{128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^sha512:[a-f0-9]{128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Sha512Pattern();
 
-    [GeneratedRegex("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex GeneralPattern();
 
     /// <summary>Parses and validates a digest; <paramref name="field"/> names where it came from, for the message.</summary>

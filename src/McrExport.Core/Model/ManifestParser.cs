@@ -22,7 +22,7 @@ public static class ManifestParser
         using var doc = Open(bytes, what);
         var root = doc.RootElement;
         var declared = GetString(root, "mediaType");
-        var schemaVersion = root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number ? sv.GetInt32() : 0;
+        var schemaVersion = root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number && sv.TryGetInt32(out var v) ? v : 0;
 
         if (schemaVersion == 1 || MediaTypes.IsSchema1(contentType) || MediaTypes.IsSchema1(declared) || root.TryGetProperty("fsLayers", out _))
             throw new InvalidManifestException(

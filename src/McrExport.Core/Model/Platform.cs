@@ -35,7 +35,8 @@ public sealed record Platform(
             System.Runtime.InteropServices.Architecture.X86 => "386",
             _ => "amd64",
         };
-        return new Platform(os, arch);
+        var version = OperatingSystem.IsWindows() ? Environment.OSVersion.Version.ToString() : null;
+        return new Platform(os, arch, OsVersion: version);
     }
 
     private static string NormalizeArchitecture(string arch) => arch switch

@@ -4,7 +4,7 @@ namespace McrExport.Registry;
 public static class LinkHeader
 {
     /// <summary>The target of the <c>rel="next"</c> link as a path and query relative to <paramref name="baseUri"/>, or null.
-    /// A link to another host is ignored. Never throws.</summary>
+    /// A link to another host is ignored, and the path returned always resolves against the registry's host. Never throws.</summary>
     public static string? NextPath(IEnumerable<string> headerValues, Uri baseUri)
     {
         foreach (var value in headerValues)
@@ -28,7 +28,8 @@ public static class LinkHeader
             if (!Uri.TryCreate(baseUri, target, out var absolute)) continue;
             if (!string.Equals(absolute.Authority, baseUri.Authority, StringComparison.OrdinalIgnoreCase)) continue;
             if (absolute.Scheme != baseUri.Scheme) continue;
-            return absolute.PathAndQuery.TrimStart('/');
+            var path = absolute.PathAndQuery.TrimStart('/');
+            return path.Split('/')[0].Contains(':') ? "./" + path : path;
         }
         return null;
     }

@@ -26,7 +26,13 @@ public sealed record RegistryError(string Code, string Message)
             }
             else if (text.StartsWith('<'))
             {
-                var xml = XDocument.Parse(text);
+                using var reader = System.Xml.XmlReader.Create(new StringReader(text), new System.Xml.XmlReaderSettings
+                {
+                    DtdProcessing = System.Xml.DtdProcessing.Prohibit,
+                    XmlResolver = null,
+                    MaxCharactersFromEntities = 0,
+                });
+                var xml = XDocument.Load(reader);
                 var root = xml.Root;
                 if (root is not null)
                 {

@@ -11,6 +11,7 @@ public static class TagList
         try
         {
             using var doc = JsonDocument.Parse(body.ToArray());
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidManifestException("the tag list is not a JSON object");
             if (!doc.RootElement.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null) return [];
             if (tags.ValueKind != JsonValueKind.Array) throw new InvalidManifestException("the tag list's 'tags' is not a list");
             return tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)

@@ -14,7 +14,15 @@ public sealed class ImageResolver(RegistryClientPool registries, Platform host)
     public async Task<ResolvedImage> ResolveAsync(ImageReference reference, PlatformRequest platform, CancellationToken cancellationToken)
     {
         var client = registries.For(reference);
-        var top = await client.GetManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        ManifestResponse top;
+        try
+        {
+            top = await client.GetManifestAsync(reference.Repository, reference.ManifestReference, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException e) when (reference.Digest is null && reference.Tag is { } tag)
+        {
+            throw await MissingTag.ExplainAsync(client, reference, tag, e, cancellationToken).ConfigureAwait(false);
+        }
         var document = ManifestParser.Parse(top.Bytes.Span, top.ContentType);
 
         ImageIndex? index = null;

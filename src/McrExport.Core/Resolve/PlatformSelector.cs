@@ -47,6 +47,11 @@ public static class PlatformSelector
         if (windowsVersions.Count > 1)
         {
             var builds = windowsVersions.Select(d => Build(d.Platform!.OsVersion!)).Distinct().ToList();
+            if (builds.Count > 1 && request.OsVersion is null && host is { Os: "windows", OsVersion: { } hostVersion })
+            {
+                var sameBuild = windowsVersions.Where(d => Build(d.Platform!.OsVersion!) == Build(hostVersion)).ToList();
+                if (sameBuild.Count > 0) return sameBuild.OrderByDescending(d => ParseVersion(d.Platform!.OsVersion!)).First();
+            }
             if (builds.Count > 1 && request.OsVersion is null)
                 throw new PlatformNotFoundException($"the image has several Windows versions: {ListPlatforms(list)}")
                 {

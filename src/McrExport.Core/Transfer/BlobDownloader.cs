@@ -12,7 +12,8 @@ namespace McrExport.Transfer;
 /// <summary>
 /// Fetches one blob into the <see cref="BlobStore"/>: streamed to the partial file while hashed, resumed with a Range
 /// request after a dropped connection or a stall (re-asking the original URL, so redirects are fresh), retried with
-/// backoff, and published only when its size and digest are right. A mismatch discards the bytes and fetches once more;
+/// backoff (the retry count starts again whenever an attempt brought new bytes, so a long download over a link that
+/// drops now and then is not limited to a few drops in total), and published only when its size and digest are right. A mismatch discards the bytes and fetches once more;
 /// a second mismatch fails. Sources are tried in order; a source that does not have the blob gives way to the next.
 /// </summary>
 public sealed class BlobDownloader(BlobStore store, HttpTransport transport, TransferOptions options, ITransferObserver observer)
@@ -100,6 +101,7 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
         long fetched = 0;
         var attempt = 0;
         var started = false;
+        var offsetAtLastFailure = offset;
         while (true)
         {
             try
@@ -147,6 +149,8 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
             }
             catch (Exception e) when (IsTransient(e, cancellationToken))
             {
+                if (offset > offsetAtLastFailure) attempt = 0;
+                offsetAtLastFailure = offset;
                 attempt++;
                 var (reason, retryAfter, final) = Describe(e);
                 if (attempt > retry.MaxRetries) throw final(attempt);

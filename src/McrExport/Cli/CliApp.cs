@@ -26,6 +26,7 @@ public static class CliApp
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
         };
         try
         {

@@ -109,6 +109,7 @@ public static class ExportCommand
                 {
                     var pipeline = new ExportPipeline(pool, observer);
                     pipeline.Resolved += r => reporter.Resolved(r);
+                    pipeline.Warning += message => console.Error.WriteLine($"warning: {message}");
                     return pipeline.RunAsync(request, cancellationToken);
                 }).ConfigureAwait(false);
                 var summary = ExportSummary.From(result);

@@ -7,10 +7,18 @@ using Spectre.Console;
 
 namespace McrExport.Cli;
 
-/// <summary>For a terminal: one live line per blob (source, bytes, rate, time left) and a total line, drawn by Spectre.Console.</summary>
+/// <summary>
+/// For a terminal: one live line per blob (source, bytes, rate, time left) and a total line, drawn by Spectre.Console.
+/// It is only chosen when standard error is a terminal, so it tells Spectre so rather than letting it guess from the writer.
+/// </summary>
 public sealed class LiveProgressReporter(CliConsole console) : ProgressReporter, ITransferObserver
 {
-    private readonly IAnsiConsole _ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(console.Error) });
+    private readonly IAnsiConsole _ansi = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(console.Error),
+        Ansi = AnsiSupport.Yes,
+        Interactive = InteractionSupport.Yes,
+    });
     private readonly ConcurrentDictionary<Digest, ProgressTask> _tasks = new();
     private ProgressContext? _context;
     private ProgressTask? _total;

@@ -95,7 +95,7 @@ public sealed class PlatformOptions
     {
         var platform = parse.GetValue(Platform) is { } p ? Model.Platform.Parse(p) : null;
         var version = parse.GetValue(OsVersion);
-        if (version is not null && !System.Text.RegularExpressions.Regex.IsMatch(version, @"^\d+(\.\d+){0,3}$"))
+        if (version is not null && !System.Text.RegularExpressions.Regex.IsMatch(version, @"^[0-9]+(\.[0-9]+){0,3}\z"))
             throw new UsageException($"invalid --os-version '{version}': expected numbers like 10.0.17763 or 10.0.17763.6532");
         return new PlatformRequest(platform, version);
     }

@@ -8,6 +8,12 @@ public static class ContentResponder
 {
     private const int ChunkSize = 64 * 1024;
 
+    /// <summary>
+    /// How long a dropped answer waits before the abort, so the bytes already sent reach the client instead of dying
+    /// in socket buffers with the reset: the client then really holds the bytes counted as served.
+    /// </summary>
+    private static readonly TimeSpan DropDelay = TimeSpan.FromMilliseconds(200);
+
     /// <summary>What to serve and how.</summary>
     public sealed record Content(byte[] Bytes, Digest Digest, string ContentType)
     {
@@ -88,6 +94,7 @@ public static class ContentResponder
         if (fault is DropAfterFault)
         {
             await response.Body.FlushAsync(token);
+            await Task.Delay(DropDelay, token);
             context.Abort();
         }
     }

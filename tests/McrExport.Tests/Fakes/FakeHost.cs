@@ -85,6 +85,7 @@ public sealed class FakeHost : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _started);
+        var received = DateTimeOffset.UtcNow;
         var request = context.Request;
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var pathAndQuery = request.Path.Value + request.QueryString.Value;
@@ -106,7 +107,7 @@ public sealed class FakeHost : IAsyncDisposable
         finally
         {
             _log.Enqueue(new RecordedRequest(request.Method, pathAndQuery, request.Host.Value ?? "", headers,
-                context.Response.StatusCode, counter.BytesWritten));
+                context.Response.StatusCode, counter.BytesWritten) { Received = received });
         }
     }
 

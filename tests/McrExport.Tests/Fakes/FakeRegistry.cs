@@ -57,7 +57,10 @@ public sealed class FakeRegistry : IAsyncDisposable
     /// <summary>Sends a wrong <c>Docker-Content-Digest</c> on manifest answers.</summary>
     public bool LieAboutManifestDigest { get; set; }
 
-    /// <summary>Page size for tags/list when the client sends no <c>n</c>; null lists every tag at once.</summary>
+    /// <summary>
+    /// The largest page tags/list answers (a smaller <c>n</c> from the client wins, as registries cap <c>n</c>); null
+    /// lists every tag at once when the client sends no <c>n</c>.
+    /// </summary>
     public int? TagPageSize { get; set; }
 
     public RegistryAuthMode AuthMode { get; private set; }
@@ -325,7 +328,9 @@ public sealed class FakeRegistry : IAsyncDisposable
         var query = context.Request.Query;
         var all = TagsOf(repository);
         var last = query["last"].ToString();
-        var n = int.TryParse(query["n"].ToString(), out var requested) && requested > 0 ? requested : TagPageSize ?? int.MaxValue;
+        var n = int.TryParse(query["n"].ToString(), out var requested) && requested > 0
+            ? Math.Min(requested, TagPageSize ?? int.MaxValue)
+            : TagPageSize ?? int.MaxValue;
         var remaining = last.Length == 0 ? all : all.Where(t => string.CompareOrdinal(t, last) > 0).ToList();
         var page = remaining.Take(n).ToList();
         if (page.Count < remaining.Count)

@@ -9,6 +9,9 @@ public sealed record RecordedRequest(
     int Status,
     long BodyBytesServed)
 {
+    /// <summary>When the request arrived.</summary>
+    public DateTimeOffset Received { get; init; }
+
     public string Path => PathAndQuery.Split('?', 2)[0];
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;

@@ -31,7 +31,7 @@ public sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, st
             var token = header[tokenStart..i];
             var save = i;
             SkipSpace(header, ref i);
-            if (i < header.Length && header[i] == '=' && scheme is not null && token.Length > 0)
+            if (i < header.Length && header[i] == '=' && scheme is not null && IsToken(token))
             {
                 i++;
                 SkipSpace(header, ref i);
@@ -40,6 +40,7 @@ public sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, st
             }
             i = save;
             if (token.Length == 0) { i++; continue; }
+            if (!IsToken(token)) continue;
             if (scheme is not null) result.Add(new AuthChallenge(scheme, parameters));
             scheme = token;
             parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -67,6 +68,10 @@ public sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, st
         while (i < s.Length && s[i] != ',' && !char.IsWhiteSpace(s[i])) i++;
         return s[start..i];
     }
+
+    /// <summary>An RFC 9110 token: the only thing a scheme or a parameter name may be.</summary>
+    private static bool IsToken(string s) =>
+        s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
 
     private static void SkipSpace(string s, ref int i)
     {

@@ -10,7 +10,9 @@ namespace McrExport.Registry.Auth;
 /// <c>identitytoken</c>), and <c>credHelpers</c> / <c>credsStore</c> through the <c>docker-credential-*</c> helper
 /// protocol (<c>get</c> with the server URL on standard input, JSON <c>{Username, Secret}</c> on standard output).
 /// </summary>
-public sealed class DockerConfigCredentialSource(string? configPath = null) : ICredentialSource
+/// <param name="configPath">the config file; null means the user's.</param>
+/// <param name="helperDirectory">where to find <c>docker-credential-*</c> programs; null means the PATH.</param>
+public sealed class DockerConfigCredentialSource(string? configPath = null, string? helperDirectory = null) : ICredentialSource
 {
     private const string DockerHubKey = "https://index.docker.io/v1/";
 
@@ -90,10 +92,12 @@ public sealed class DockerConfigCredentialSource(string? configPath = null) : IC
         return identity is null ? null : new RegistryCredential(null, null, identity);
     }
 
-    private static async Task<RegistryCredential?> FromHelperAsync(string helper, string serverUrl, CancellationToken cancellationToken)
+    private async Task<RegistryCredential?> FromHelperAsync(string helper, string serverUrl, CancellationToken cancellationToken)
     {
         if (helper.Length == 0 || !helper.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return null;
-        var start = new ProcessStartInfo($"docker-credential-{helper}", "get")
+        var program = $"docker-credential-{helper}";
+        if (helperDirectory is not null) program = Path.Combine(helperDirectory, program);
+        var start = new ProcessStartInfo(program, "get")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

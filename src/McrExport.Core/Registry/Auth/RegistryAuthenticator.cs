@@ -105,6 +105,7 @@ public sealed class RegistryAuthenticator(
         var realmIsRegistry = string.Equals(realm.Authority, registryAuthority, StringComparison.OrdinalIgnoreCase);
         if (realm.Scheme != Uri.UriSchemeHttps && !realmIsRegistry && !transport.Policy.IsInsecure(realm.IdnHost, realm.Port))
             throw new PolicyException($"refusing token realm {realm.Authority} over plain http; a token realm must be https (or named with --insecure-registry)");
+        if (!realmIsRegistry) transport.Policy.CheckTarget(realm, from: null);
 
         var credential = await GetCredentialAsync(cancellationToken).ConfigureAwait(false);
         var query = new List<string>();

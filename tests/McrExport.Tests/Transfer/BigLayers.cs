@@ -1,0 +1,14 @@
+using McrExport.Tests.Fakes;
+
+namespace McrExport.Tests.Transfer;
+
+/// <summary>Large incompressible layers, built once per test run.</summary>
+internal static class BigLayers
+{
+    private static readonly Lazy<Layer> SixteenMiB = new(() => Layer.Random(16 << 20, 1601));
+    private static readonly Lazy<Layer> TwentyFourMiB = new(() => Layer.Random(24 << 20, 2401));
+
+    public static Layer Sixteen => SixteenMiB.Value;
+
+    public static Layer TwentyFour => TwentyFourMiB.Value;
+}
