@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using McrExport.Errors;
 using McrExport.Output;
 
@@ -16,34 +15,24 @@ public sealed class TarImageArchive : ImageArchive
     {
         var entries = new Dictionary<string, ArchiveEntry>(StringComparer.Ordinal);
         var problems = new List<string>();
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-        var length = file.Length;
-        using var reader = new TarReader(file, leaveOpen: true);
-        string? last = null;
-        try
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, TarIndex.Block);
+        List<TarIndex.Item> items;
+        string? problem;
+        try { (items, problem) = TarIndex.Read(file); }
+        catch (InvalidDataException e) { (items, problem) = ([], e.Message); }
+        if (problem is not null) problems.Add($"{path}: {problem}");
+        foreach (var item in items)
         {
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            try { TarEntryName.Validate(item.Name); }
+            catch (UnsafePathException e) { problems.Add($"{path}: {e.Message}"); continue; }
+            if (item.Type == '5') continue;
+            if (item.Type is not ('0' or '7'))
             {
-                var name = entry.Name;
-                try { TarEntryName.Validate(name); }
-                catch (UnsafePathException e) { problems.Add($"{path}: {e.Message}"); continue; }
-                last = name;
-                if (entry.EntryType is TarEntryType.Directory) continue;
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
-                {
-                    problems.Add($"{path}: '{name}' is a {entry.EntryType} entry, not a regular file");
-                    continue;
-                }
-                var offset = file.Position;
-                if (offset + entry.Length > length)
-                    problems.Add($"{path}: the tar is truncated inside '{name}' ({length - offset} of {entry.Length} bytes present)");
-                if (!entries.TryAdd(name, new ArchiveEntry(name, offset, entry.Length)))
-                    problems.Add($"{path}: '{name}' appears more than once");
+                problems.Add($"{path}: '{item.Name}' is not a regular file (tar type '{item.Type}')");
+                continue;
             }
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
-        {
-            problems.Add($"{path}: the tar is truncated or damaged after '{last ?? "the start"}': {e.Message}");
+            if (!entries.TryAdd(item.Name, new ArchiveEntry(item.Name, item.Offset, item.Size)))
+                problems.Add($"{path}: '{item.Name}' appears more than once");
         }
         if (entries.Count == 0 && problems.Count == 0) problems.Add($"{path}: the tar holds no files");
         return new TarImageArchive(path, entries, problems);
