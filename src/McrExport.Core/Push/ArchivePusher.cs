@@ -92,16 +92,17 @@ public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, P
                 return;
             }
         }
-        var (action, resumes) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size, () => archive.OpenBlob(blob.Digest), session, cancellationToken)
+        var (action, recovery) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size, () => archive.OpenBlob(blob.Digest), session, cancellationToken)
             .ConfigureAwait(false);
         _holder.TryAdd(blob.Digest, repository);
-        Record(repository, blob, action, resumes);
+        Record(repository, blob, action, recovery);
     }
 
-    private void Record(string repository, Descriptor blob, BlobAction action, int resumes = 0)
+    private void Record(string repository, Descriptor blob, BlobAction action, UploadRecovery? recovery = null)
     {
-        _records.Enqueue(new BlobPushRecord(repository, blob.Digest, blob.Size, action, resumes));
-        if (action != BlobAction.Skipped || resumes > 0)
+        recovery ??= UploadRecovery.None;
+        _records.Enqueue(new BlobPushRecord(repository, blob.Digest, blob.Size, action, recovery.Resumes, recovery.Restarts));
+        if (action != BlobAction.Skipped)
             options.Log?.Invoke($"{action switch
             {
                 BlobAction.Mounted => "mounted ",
@@ -109,6 +110,6 @@ public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, P
                 BlobAction.UploadedMonolithic => "uploaded",
                 BlobAction.LeftForeign => "left foreign",
                 _ => "skipped",
-            }} {blob.Digest.Short} {Content.DiskErrors.FormatSize(blob.Size)} to {repository}{(resumes > 0 ? $", resumed {resumes}x" : "")}");
+            }} {blob.Digest.Short} {Content.DiskErrors.FormatSize(blob.Size)} to {repository}{(recovery.Resumes > 0 ? $", resumed {recovery.Resumes}x" : "")}{(recovery.Restarts > 0 ? $", restarted {recovery.Restarts}x" : "")}");
     }
 }

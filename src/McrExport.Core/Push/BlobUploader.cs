@@ -59,7 +59,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     /// Uploads a blob: in one PUT when it is at most <see cref="ChunkSize"/>, else in PATCH chunks; an interrupted chunk
     /// resumes where the registry says the upload stands. <paramref name="location"/> reuses an open session.
     /// </summary>
-    public async Task<(BlobAction Action, int Resumes)> UploadAsync(string repository, Digest digest, long size, UploadSource open,
+    public async Task<(BlobAction Action, UploadRecovery Recovery)> UploadAsync(string repository, Digest digest, long size, UploadSource open,
         Uri? location, CancellationToken cancellationToken)
     {
         location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
@@ -76,17 +76,22 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
                 await client.EnsureSuccessAsync(response, $"uploading {digest} to {repository}", ct).ConfigureAwait(false);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
-            return (BlobAction.UploadedMonolithic, 0);
+            return (BlobAction.UploadedMonolithic, UploadRecovery.None);
         }
-        var resumes = await UploadChunksAsync(repository, digest, size, open, location, 0, cancellationToken).ConfigureAwait(false);
-        return (BlobAction.UploadedChunked, resumes);
+        var recovery = await UploadChunksAsync(repository, digest, size, open, location, 0, cancellationToken).ConfigureAwait(false);
+        return (BlobAction.UploadedChunked, recovery);
     }
 
-    /// <summary>Sends the chunks from <paramref name="offset"/> on, then the closing PUT; returns how many times it resumed.</summary>
-    public async Task<int> UploadChunksAsync(string repository, Digest digest, long size, UploadSource open, Uri location, long offset,
+    /// <summary>
+    /// Sends the chunks from <paramref name="offset"/> on, then the closing PUT. After a failed chunk it asks the
+    /// registry where the upload stands and continues there; when the registry no longer knows the session (the
+    /// distribution registry refuses a state token that is behind a chunk which landed), it starts a new one.
+    /// </summary>
+    public async Task<UploadRecovery> UploadChunksAsync(string repository, Digest digest, long size, UploadSource open, Uri location, long offset,
         CancellationToken cancellationToken)
     {
         var resumes = 0;
+        var restarts = 0;
         var failures = 0;
         var buffer = new byte[(int)Math.Min(chunkSize, size)];
         while (offset < size)
@@ -107,8 +112,17 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             {
                 if (++failures > client.Retry.MaxRetries) throw e is TransientStatusException s ? s.Final : ((TransientNetworkException)e).ToFinal(failures);
                 await Task.Delay(client.Retry.DelayFor(failures), cancellationToken).ConfigureAwait(false);
-                (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
-                resumes++;
+                try
+                {
+                    (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
+                    resumes++;
+                }
+                catch (NotFoundException)
+                {
+                    location = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
+                    offset = 0;
+                    restarts++;
+                }
             }
         }
         await client.WithRetriesAsync(async ct =>
@@ -121,7 +135,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             await client.EnsureSuccessAsync(response, $"completing the upload of {digest} to {repository}", ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
-        return resumes;
+        return new UploadRecovery(resumes, restarts);
     }
 
     /// <summary>Where an upload stands: <c>GET</c> on its URL; the next byte to send is the end of <c>Range</c> plus one.</summary>
