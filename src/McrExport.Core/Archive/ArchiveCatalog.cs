@@ -45,7 +45,7 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
             var children = new List<ArchivedImage>();
             foreach (var child in ((ImageIndex)parsed).Manifests)
             {
-                if (!MediaTypes.IsImageManifest(child.MediaType)) continue;
+                if (!MediaTypes.IsImageManifest(child.MediaType) || !Resolve.PlatformSelector.IsImage(child)) continue;
                 var childBytes = ReadDocument(archive, child, problems);
                 if (childBytes is null) continue;
                 try
