@@ -45,7 +45,8 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
             var children = new List<ArchivedImage>();
             foreach (var child in ((ImageIndex)parsed).Manifests)
             {
-                if (!MediaTypes.IsImageManifest(child.MediaType) || !Resolve.PlatformSelector.IsImage(child)) continue;
+                if (!MediaTypes.IsImageManifest(child.MediaType)) continue;
+                if (!Resolve.PlatformSelector.IsImage(child) && !archive.ContainsBlob(child.Digest)) continue;
                 var childBytes = ReadDocument(archive, child, problems);
                 if (childBytes is null) continue;
                 try

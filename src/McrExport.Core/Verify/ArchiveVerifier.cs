@@ -24,7 +24,7 @@ public static class ArchiveVerifier
         foreach (var top in catalog.Tops) Expect(expectations, top.Entry.Digest, new BlobExpectation(top.Entry.Size, null, null, top.IsIndex ? "index" : "manifest"));
         foreach (var image in catalog.Images) ExpectImage(expectations, image);
 
-        var images = catalog.Tops.SelectMany(t => t.Images.Select(i => (Names: t.Name is null ? new List<string>() : [t.Name], Image: i)))
+        var images = catalog.Tops.SelectMany(t => t.Images.Where(i => Resolve.PlatformSelector.IsImage(i.ManifestDescriptor)).Select(i => (Names: t.Name is null ? new List<string>() : [t.Name], Image: i)))
             .GroupBy(x => x.Image.ManifestDescriptor.Digest)
             .Select(g => Report(g.SelectMany(x => x.Names).Distinct().ToList(), g.First().Image)).ToList();
 

@@ -75,4 +75,32 @@ public sealed class AllPlatformsTests
         foreach (var entry in scenario.Entries)
             Assert.Equal(entry.Image.ManifestBytes, await reader.GetManifestAsync("windows/servercore", entry.Image.ManifestDigest.ToString(), ct));
     }
+
+    [Fact]
+    public async Task An_index_with_attestations_is_exported_whole_verified_and_pushed_with_its_digest()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var amd64 = TestImages.Small("hello", "amd64", ManifestFormat.Oci);
+        var arm64 = TestImages.Small("hello", "arm64", ManifestFormat.Oci);
+        var index = TestImages.IndexOf(ManifestFormat.Oci, amd64, arm64, TestImages.Attestation(amd64), TestImages.Attestation(arm64));
+        await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
+        source.Push("demo/hello", "1.0", index);
+        using var target = await DistributionRegistry.StartAsync(ct);
+        using var temp = new TempFolder();
+        var tar = temp.Combine("hello.oci.tar");
+        await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("demo/hello", "1.0")], ct, "--all-platforms", "--format", "oci-tar");
+
+        var verified = await CliRunner.RunAsync(["verify", tar], cancellationToken: ct);
+        Assert.True(verified.ExitCode == 0, verified.Error);
+        Assert.Contains($"linux/amd64  {amd64.ManifestDigest}", verified.Out);
+        Assert.Contains($"linux/arm64  {arm64.ManifestDigest}", verified.Out);
+        Assert.DoesNotContain("unknown/unknown", verified.Out);
+
+        var pushed = await CliRunner.RunAsync(["push", tar, $"{target.Authority}/demo/hello", .. ArchiveFixtures.Insecure(target.Authority)], cancellationToken: ct);
+        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Log);
+        using var reader = new RegistrySeeder(target.BaseUri);
+        Assert.Equal(index.Bytes, await reader.GetManifestAsync("demo/hello", "1.0", ct));
+        foreach (var image in index.Images)
+            Assert.Equal(image.ManifestBytes, await reader.GetManifestAsync("demo/hello", image.ManifestDigest.ToString(), ct));
+    }
 }
