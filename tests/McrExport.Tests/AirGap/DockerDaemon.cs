@@ -59,7 +59,11 @@ public sealed class DockerDaemon : IDisposable
 
     public void Dispose()
     {
+        _process.Stop(TimeSpan.FromSeconds(20));
         _process.Dispose();
+        var data = Path.Combine(_root, "data");
+        if (File.ReadAllLines("/proc/mounts").Any(l => l.Split(' ') is [_, var point, ..] && point == data))
+            using (var umount = Process.Start(new ProcessStartInfo("umount", [data]) { UseShellExecute = false })) umount?.WaitForExit(10_000);
         try { Directory.Delete(_root, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

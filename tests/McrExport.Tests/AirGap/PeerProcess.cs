@@ -56,6 +56,21 @@ public sealed class PeerProcess : IDisposable
         throw new TimeoutException($"{what} was not ready after {timeout.TotalSeconds}s: {Output}");
     }
 
+    /// <summary>Asks the process to stop (SIGTERM) and waits for it, so it can undo its mounts; kills it after the wait.</summary>
+    public void Stop(TimeSpan grace)
+    {
+        try
+        {
+            if (_process.HasExited) return;
+            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+                   { UseShellExecute = false }))
+                kill?.WaitForExit(5_000);
+            _process.WaitForExit(grace);
+        }
+        catch (InvalidOperationException) { }
+        catch (System.ComponentModel.Win32Exception) { }
+    }
+
     public void Dispose()
     {
         try
