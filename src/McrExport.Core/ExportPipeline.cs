@@ -26,8 +26,20 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
 
         var resolver = new ImageResolver(registries, host ?? Platform.Host());
         var resolved = new List<(ExportImage Image, RegistryClient Client)>();
+        var indexes = new List<ExportIndex>();
         foreach (var reference in request.References)
         {
+            if (request.AllPlatforms
+                && await new IndexResolver(registries).ResolveAsync(reference, cancellationToken).ConfigureAwait(false) is { } whole)
+            {
+                indexes.Add(whole);
+                foreach (var child in whole.Images)
+                {
+                    Resolved?.Invoke(new ResolvedImage(child, null, whole.IndexDescriptor.Digest, whole.IndexBytes));
+                    resolved.Add((child, registries.For(reference)));
+                }
+                continue;
+            }
             var image = await resolver.ResolveAsync(reference, request.Platform, cancellationToken).ConfigureAwait(false);
             Resolved?.Invoke(image);
             resolved.Add((image.Image, registries.For(reference)));
@@ -45,17 +57,20 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
         var transfer = new BlobTransfer(store, registries.Transport, request.Transfer, observer);
         var summary = await transfer.RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
 
-        var images = request.OciMediaTypes ? plan.Images.Select(OciMediaTypeConverter.Convert).ToList() : plan.Images;
+        var children = indexes.SelectMany(i => i.Images).ToHashSet(ReferenceEqualityComparer.Instance);
+        var singles = plan.Images.Where(i => !children.Contains(i)).ToList();
+        var images = request.OciMediaTypes ? singles.Select(OciMediaTypeConverter.Convert).ToList() : singles;
         var writer = ImageWriters.Create(request.Format, new WriterOptions(request.OutputPath)
         {
             StandardOutput = request.StandardOutput,
             UncompressedLayers = request.UncompressedLayers,
             TempDirectory = storeScope.TempDirectory,
             HardLinks = !request.NoCache,
+            Indexes = indexes,
         });
         await writer.WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
 
-        return new ExportResult(images, summary, request.OutputPath, OutputSize(request.OutputPath), clock.Elapsed);
+        return new ExportResult([.. images, .. indexes.SelectMany(i => i.Images)], summary, request.OutputPath, OutputSize(request.OutputPath), clock.Elapsed);
     }
 
     private static long OutputSize(string path)

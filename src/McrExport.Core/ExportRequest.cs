@@ -20,6 +20,9 @@ public sealed record ExportRequest(IReadOnlyList<ImageReference> References, Out
 
     public bool UncompressedLayers { get; init; }
 
+    /// <summary>OCI formats: export each index whole, with every platform's image.</summary>
+    public bool AllPlatforms { get; init; }
+
     public TransferOptions Transfer { get; init; } = new();
 
     /// <summary>The stream behind <c>-o -</c> (tests give their own).</summary>

@@ -24,9 +24,13 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
     /// <summary>Every byte the blobs hold, for space estimates.</summary>
     public long BlobBytes => Blobs.Sum(b => b.Size);
 
-    /// <summary>Plans the layout; checks each image's manifest and config bytes against their descriptors.</summary>
-    public static OciLayoutContent Build(IReadOnlyList<ExportImage> images)
+    /// <summary>
+    /// Plans the layout; checks each image's manifest and config bytes against their descriptors. Each of
+    /// <paramref name="indexes"/> is stored as a blob with all its images, and <c>index.json</c> points at it.
+    /// </summary>
+    public static OciLayoutContent Build(IReadOnlyList<ExportImage> images, IReadOnlyList<ExportIndex>? indexes = null)
     {
+        indexes ??= [];
         var blobs = new List<LayoutBlob>();
         var seen = new HashSet<Digest>();
         void Add(Digest digest, long size, ReadOnlyMemory<byte>? bytes)
@@ -34,7 +38,12 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
             if (seen.Add(digest)) blobs.Add(new LayoutBlob(digest, size, bytes));
         }
 
-        foreach (var image in images)
+        foreach (var whole in indexes)
+        {
+            BlobVerifier.Check(whole.IndexDescriptor, whole.IndexBytes.Span, $"the index of {whole.Reference}");
+            Add(whole.IndexDescriptor.Digest, whole.IndexDescriptor.Size, whole.IndexBytes);
+        }
+        foreach (var image in images.Concat(indexes.SelectMany(i => i.Images)))
         {
             BlobVerifier.Check(image.ManifestDescriptor, image.ManifestBytes.Span, $"the manifest of {image.Reference}");
             BlobVerifier.Check(image.Manifest.Config, image.ConfigBytes.Span, $"the config of {image.Reference}");
@@ -43,8 +52,25 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
             foreach (var layer in image.Manifest.Layers) Add(layer.Digest, layer.Size, null);
         }
 
-        var index = new IndexDocument(2, MediaTypes.OciIndex, images.Select(IndexEntry).ToList());
+        var index = new IndexDocument(2, MediaTypes.OciIndex, images.Select(IndexEntry).Concat(indexes.Select(IndexEntry)).ToList());
         return new OciLayoutContent(LayoutBytes, OutputJson.Serialize(index), blobs);
+    }
+
+    /// <summary>The <c>index.json</c> descriptor of a whole index: its own descriptor and names, no platform.</summary>
+    public static Descriptor IndexEntry(ExportIndex index) =>
+        new(index.IndexDescriptor.MediaType, index.IndexDescriptor.Digest, index.IndexDescriptor.Size)
+        {
+            Annotations = Names(index.Reference, index.IndexDescriptor),
+        };
+
+    private static SortedDictionary<string, string> Names(ImageReference reference, Descriptor descriptor)
+    {
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        annotations[ContainerdImageNameAnnotation] = reference.Tag is { } tag
+            ? $"{reference.FullName}:{tag}"
+            : $"{reference.FullName}@{reference.Digest ?? descriptor.Digest}";
+        if (reference.Tag is { } refName) annotations[RefNameAnnotation] = refName;
+        return annotations;
     }
 
     /// <summary>The <c>index.json</c> descriptor of one image: the manifest's own descriptor, platform and names.</summary>

@@ -12,6 +12,8 @@ public static class CliApp
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(TagsCommand.Create(console));
         root.Subcommands.Add(CacheCommand.Create(console));
+        root.Subcommands.Add(VerifyCommand.Create(console));
+        root.Subcommands.Add(PushCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

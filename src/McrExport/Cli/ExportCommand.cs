@@ -39,6 +39,10 @@ public static class ExportCommand
         format.AcceptOnlyFromAmong("docker-tar", "oci", "oci-tar");
         var output = new Option<string?>("--output", "-o") { Description = "Output file or folder; - writes the tar to standard output", HelpName = "PATH" };
         var ociTypes = new Option<bool>("--oci-media-types") { Description = "Convert manifests to OCI media types (for strict OCI tools); the config and image ID stay the same" };
+        var allPlatforms = new Option<bool>("--all-platforms")
+        {
+            Description = "oci and oci-tar: export each index whole, with every platform's image (index.json points at the index)",
+        };
         var uncompressed = new Option<bool>("--uncompressed-layers") { Description = "docker-tar: write layers as plain tars (as old docker save did)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
         var stall = new Option<int>("--stall-timeout") { Description = "Seconds without data before a download is resumed", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
@@ -54,6 +58,7 @@ public static class ExportCommand
         foreach (var option in new Option[] { format, output, fromFile, tags }) root.Options.Add(option);
         platform.AddTo(root);
         root.Options.Add(ociTypes);
+        root.Options.Add(allPlatforms);
         root.Options.Add(uncompressed);
         registry.AddTo(root);
         foreach (var option in new Option[] { parallel, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
@@ -82,6 +87,14 @@ public static class ExportCommand
                 throw new UsageException("-o - needs a tar format (docker-tar or oci-tar); the oci format writes a folder");
             if (parse.GetValue(uncompressed) && fmt != OutputFormat.DockerTar)
                 throw new UsageException("--uncompressed-layers applies to --format docker-tar only");
+            if (parse.GetValue(allPlatforms))
+            {
+                if (fmt == OutputFormat.DockerTar)
+                    throw new UsageException("--all-platforms needs --format oci or oci-tar (docker load takes one platform per image)");
+                if (parse.GetValue(platform.Platform) is not null || parse.GetValue(platform.OsVersion) is not null)
+                    throw new UsageException("--all-platforms exports every platform; it excludes --platform and --os-version");
+                if (parse.GetValue(ociTypes)) throw new UsageException("--all-platforms keeps the index's bytes; it excludes --oci-media-types");
+            }
             if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel must be between 1 and 64");
             if (parse.GetValue(stall) is < 1 or > 3600) throw new UsageException("--stall-timeout must be between 1 and 3600 seconds");
             if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
@@ -97,6 +110,7 @@ public static class ExportCommand
                 NoCache = parse.GetValue(noCache),
                 OciMediaTypes = parse.GetValue(ociTypes),
                 UncompressedLayers = parse.GetValue(uncompressed),
+                AllPlatforms = parse.GetValue(allPlatforms),
                 Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry),
                 StandardOutput = outputPath == WriterOptions.StandardOutputPath ? console.OpenStandardOutput() : null,
             };

@@ -1,0 +1,218 @@
+using System.Net;
+using System.Net.Http.Headers;
+using McrExport.Errors;
+using McrExport.Http;
+using McrExport.Model;
+using McrExport.Registry;
+
+namespace McrExport.Push;
+
+/// <summary>
+/// The upload half of the distribution API for one registry: HEAD, cross-repository mount, monolithic
+/// <c>POST</c>+<c>PUT</c>, chunked <c>PATCH</c> with <c>Content-Range</c> and resume of an interrupted upload
+/// (<c>GET</c> on the upload URL answers <c>Range: 0-N</c>; the upload continues at N+1), and manifest <c>PUT</c>.
+/// See https://github.com/opencontainers/distribution-spec/blob/main/spec.md#push.
+/// </summary>
+public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUploader.DefaultChunkSize)
+{
+    public const long DefaultChunkSize = 16L * 1024 * 1024;
+
+    public RegistryClient Client => client;
+
+    public long ChunkSize => chunkSize;
+
+    public static string PushScope(string repository) => $"repository:{repository}:pull,push";
+
+    /// <summary>True when the repository has the blob.</summary>
+    public Task<bool> ExistsAsync(string repository, Digest digest, CancellationToken cancellationToken) =>
+        client.WithRetriesAsync(async ct =>
+        {
+            using var response = await client.SendAsync(HttpMethod.Head, $"v2/{repository}/blobs/{digest}", PushScope(repository), null, ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound) return false;
+            await client.EnsureSuccessAsync(response, $"blob {digest} in {repository}", ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Asks the registry to mount <paramref name="digest"/> from <paramref name="from"/>. Returns null when it did (201),
+    /// else the upload URL the registry opened instead (202).
+    /// </summary>
+    public Task<Uri?> MountAsync(string repository, Digest digest, string from, CancellationToken cancellationToken) =>
+        client.WithRetriesAsync(async ct =>
+        {
+            var path = $"v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest.ToString())}&from={Uri.EscapeDataString(from)}";
+            using var response = await client.SendAsync(HttpMethod.Post, path, PushScope(repository), null, ct).ConfigureAwait(false);
+            await client.EnsureSuccessAsync(response, $"mounting {digest} into {repository}", ct).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.Created ? null : LocationOf(response, $"mounting {digest} into {repository}");
+        }, cancellationToken);
+
+    /// <summary>Opens an upload session and returns its URL.</summary>
+    public Task<Uri> StartAsync(string repository, CancellationToken cancellationToken) =>
+        client.WithRetriesAsync(async ct =>
+        {
+            using var response = await client.SendAsync(HttpMethod.Post, $"v2/{repository}/blobs/uploads/", PushScope(repository), null, ct).ConfigureAwait(false);
+            await client.EnsureSuccessAsync(response, $"starting an upload to {repository}", ct).ConfigureAwait(false);
+            return LocationOf(response, $"starting an upload to {repository}");
+        }, cancellationToken);
+
+    /// <summary>
+    /// Uploads a blob: in one PUT when it is at most <see cref="ChunkSize"/>, else in PATCH chunks; an interrupted chunk
+    /// resumes where the registry says the upload stands. <paramref name="location"/> reuses an open session.
+    /// </summary>
+    public async Task<(BlobAction Action, UploadRecovery Recovery)> UploadAsync(string repository, Digest digest, long size, UploadSource open,
+        Uri? location, CancellationToken cancellationToken)
+    {
+        location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
+        if (size <= chunkSize)
+        {
+            await client.WithRetriesAsync(async ct =>
+            {
+                using var response = await client.SendAsync(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), request =>
+                {
+                    request.Content = new StreamContent(open());
+                    request.Content.Headers.ContentLength = size;
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                }, ct).ConfigureAwait(false);
+                await client.EnsureSuccessAsync(response, $"uploading {digest} to {repository}", ct).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+            return (BlobAction.UploadedMonolithic, UploadRecovery.None);
+        }
+        var recovery = await UploadChunksAsync(repository, digest, size, open, location, 0, cancellationToken).ConfigureAwait(false);
+        return (BlobAction.UploadedChunked, recovery);
+    }
+
+    /// <summary>
+    /// Sends the chunks from <paramref name="offset"/> on, then the closing PUT. After a failed chunk it asks the
+    /// registry where the upload stands and continues there; when the registry no longer knows the session (the
+    /// distribution registry refuses a state token that is behind a chunk which landed), it starts a new one.
+    /// </summary>
+    public async Task<UploadRecovery> UploadChunksAsync(string repository, Digest digest, long size, UploadSource open, Uri location, long offset,
+        CancellationToken cancellationToken)
+    {
+        var resumes = 0;
+        var restarts = 0;
+        var failures = 0;
+        var buffer = new byte[(int)Math.Min(chunkSize, size)];
+        while (offset < size)
+        {
+            var length = (int)Math.Min(chunkSize, size - offset);
+            await using (var source = open())
+            {
+                Skip(source, offset);
+                await source.ReadExactlyAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            }
+            try
+            {
+                location = await PatchAsync(repository, location, buffer, length, offset, cancellationToken).ConfigureAwait(false);
+                offset += length;
+                failures = 0;
+            }
+            catch (Exception e) when (e is TransientNetworkException or TransientStatusException)
+            {
+                if (++failures > client.Retry.MaxRetries) throw e is TransientStatusException s ? s.Final : ((TransientNetworkException)e).ToFinal(failures);
+                await Task.Delay(client.Retry.DelayFor(failures), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
+                    resumes++;
+                }
+                catch (NotFoundException)
+                {
+                    location = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
+                    offset = 0;
+                    restarts++;
+                }
+            }
+        }
+        await client.WithRetriesAsync(async ct =>
+        {
+            using var response = await client.SendAsync(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), request =>
+            {
+                request.Content = new ByteArrayContent([]);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            }, ct).ConfigureAwait(false);
+            await client.EnsureSuccessAsync(response, $"completing the upload of {digest} to {repository}", ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return new UploadRecovery(resumes, restarts);
+    }
+
+    /// <summary>Where an upload stands: <c>GET</c> on its URL; the next byte to send is the end of <c>Range</c> plus one.</summary>
+    public Task<(Uri Location, long Offset)> StatusAsync(string repository, Uri location, CancellationToken cancellationToken) =>
+        client.WithRetriesAsync(async ct =>
+        {
+            using var response = await client.SendAsync(HttpMethod.Get, location.ToString(), PushScope(repository), null, ct).ConfigureAwait(false);
+            await client.EnsureSuccessAsync(response, $"the state of an upload to {repository}", ct).ConfigureAwait(false);
+            var next = response.Headers.Location is null ? location : LocationOf(response, "upload state");
+            return (next, NextOffset(response));
+        }, cancellationToken);
+
+    private async Task<Uri> PatchAsync(string repository, Uri location, byte[] buffer, int length, long offset, CancellationToken cancellationToken)
+    {
+        using var response = await client.SendAsync(HttpMethod.Patch, location.ToString(), PushScope(repository), request =>
+        {
+            request.Content = new ByteArrayContent(buffer, 0, length);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + length - 1}");
+        }, cancellationToken).ConfigureAwait(false);
+        await client.EnsureSuccessAsync(response, $"uploading a chunk to {repository}", cancellationToken).ConfigureAwait(false);
+        var next = LocationOf(response, $"uploading a chunk to {repository}");
+        var confirmed = NextOffset(response);
+        if (response.Headers.Contains("Range") && confirmed != offset + length)
+            throw new RegistryException($"{client.Registry} confirmed {confirmed} bytes of the upload to {repository}, expected {offset + length}");
+        return next;
+    }
+
+    /// <summary>Puts a manifest or index with its exact bytes under <paramref name="reference"/> (a tag or digest).</summary>
+    public Task<Digest> PutManifestAsync(string repository, string reference, byte[] bytes, string mediaType, CancellationToken cancellationToken) =>
+        client.WithRetriesAsync(async ct =>
+        {
+            var what = $"manifest {repository}:{reference}";
+            using var response = await client.SendAsync(HttpMethod.Put, $"v2/{repository}/manifests/{reference}", PushScope(repository), request =>
+            {
+                request.Content = new ByteArrayContent(bytes);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            }, ct).ConfigureAwait(false);
+            await client.EnsureSuccessAsync(response, what, ct).ConfigureAwait(false);
+            var digest = Digest.Compute(bytes);
+            if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { Length: > 0 } header
+                && Digest.TryParse(header, out var served) && served != digest)
+                throw new DigestMismatchException($"{what}: {client.Registry} stored it as {served}, but its bytes hash to {digest}");
+            return digest;
+        }, cancellationToken);
+
+    private static void Skip(Stream source, long offset)
+    {
+        if (offset == 0) return;
+        if (source.CanSeek) { source.Seek(offset, SeekOrigin.Current); return; }
+        if (source is Archive.BoundedStream bounded) { bounded.Skip(offset); return; }
+        var scratch = new byte[81920];
+        var left = offset;
+        while (left > 0)
+        {
+            var read = source.Read(scratch, 0, (int)Math.Min(scratch.Length, left));
+            if (read == 0) throw new EndOfStreamException("the blob ended before the resume offset");
+            left -= read;
+        }
+    }
+
+    private static string WithDigest(Uri location, Digest digest) =>
+        location + (location.Query.Length > 0 ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest.ToString());
+
+    private Uri LocationOf(HttpResponseMessage response, string what)
+    {
+        var location = response.Headers.Location
+            ?? throw new RegistryException($"{client.Registry} answered {what} without a Location");
+        return location.IsAbsoluteUri ? location : new Uri(client.BaseUri, location);
+    }
+
+    private static long NextOffset(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Range", out var values)) return 0;
+        var range = values.First();
+        if (range.StartsWith("bytes=", StringComparison.Ordinal)) range = range[6..];
+        var dash = range.IndexOf('-');
+        return dash > 0 && long.TryParse(range[(dash + 1)..], out var end) && end > 0 ? end + 1 : 0;
+    }
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using McrExport.Archive;
+using McrExport.Content;
+using McrExport.Errors;
+using McrExport.Model;
+using McrExport.Push;
+
+namespace McrExport.Cli;
+
+/// <summary>
+/// <c>mcr-export push &lt;archive&gt; &lt;registry/repository[:tag]&gt;</c>, or <c>--all</c> to a registry host: puts an
+/// archive's images into a registry with their original manifest digests.
+/// </summary>
+public static class PushCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var path = new Argument<string>("archive") { Description = "A docker-tar or oci-tar archive, or an OCI layout folder, written by mcr-export" };
+        var destination = new Argument<string>("destination")
+        {
+            Description = "registry/repository[:tag] (the tag defaults to the archive's), or with --all a registry HOST[:PORT]",
+        };
+        var all = new Option<bool>("--all") { Description = "Push every image of the archive under its own repository and tag to the registry host given as destination" };
+        var include = new Option<bool>("--include-foreign-layers") { Description = "Upload foreign layers too (the manifest is unchanged; they stay foreign)" };
+        var rewrite = new Option<bool>("--rewrite-foreign-layers")
+        {
+            Description = "Upload foreign layers as ordinary layers without urls: a new manifest with a new digest (printed)",
+        };
+        var chunkSize = new Option<long>("--chunk-size")
+        {
+            Description = "Blobs larger than this many bytes are uploaded in PATCH chunks of this size",
+            DefaultValueFactory = _ => BlobUploader.DefaultChunkSize,
+            HelpName = "BYTES",
+        };
+        var registry = new RegistryOptions();
+        var command = new Command("push", """
+            Push the images of an archive into a registry: blobs the registry has are skipped, blobs another repository of
+            the same push has are mounted, the rest are uploaded (chunked and resumable when large); then each manifest
+            with its original bytes, so its digest is unchanged. Foreign layers stay foreign unless told otherwise.
+
+            Examples:
+              mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019
+              mcr-export push images.tar registry.corp.example:5000 --all
+              mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019 --rewrite-foreign-layers
+            """);
+        command.Arguments.Add(path);
+        command.Arguments.Add(destination);
+        command.Options.Add(all);
+        command.Options.Add(include);
+        command.Options.Add(rewrite);
+        command.Options.Add(chunkSize);
+        registry.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(include) && parse.GetValue(rewrite))
+                throw new UsageException("--include-foreign-layers and --rewrite-foreign-layers exclude each other");
+            var chunk = parse.GetValue(chunkSize);
+            if (chunk < 1024) throw new UsageException("--chunk-size must be at least 1024 bytes");
+            var mode = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign;
+
+            var archive = ImageArchive.Open(parse.GetValue(path)!);
+            var problems = new List<string>(archive.Problems);
+            var catalog = ArchiveCatalog.Read(archive, problems);
+            if (problems.Count > 0)
+                throw new IntegrityException($"{problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : "")}")
+                { Hint = $"run 'mcr-export verify {archive.Location}' for the full list" };
+            if (!catalog.HasIndex)
+                throw new UsageException($"{archive.Location} has no index.json (a docker-tar written with --uncompressed-layers); push needs the registry's manifests")
+                { Hint = "export again without --uncompressed-layers" };
+
+            var (host, targets) = Targets(catalog, parse.GetValue(destination)!, parse.GetValue(all));
+            var pool = registry.CreatePool(parse, console, [host]);
+            using var transport = pool.Transport;
+            var client = pool.For(new ImageReference(host, "push", "latest", null));
+            var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line));
+            var result = await new ArchivePusher(archive, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
+
+            foreach (var image in result.Images)
+                await console.Out.WriteLineAsync(image.Rewritten
+                    ? $"{image.Reference}@{image.Digest} (new digest: foreign layers rewritten; the archive had {image.OriginalDigest})"
+                    : $"{image.Reference}@{image.Digest}").ConfigureAwait(false);
+            await console.Out.WriteLineAsync(
+                $"blobs: {result.Count(BlobAction.UploadedMonolithic) + result.Count(BlobAction.UploadedChunked)} uploaded ({DiskErrors.FormatSize(result.UploadedBytes)}), " +
+                $"{result.Count(BlobAction.Mounted)} mounted, {result.Count(BlobAction.Skipped)} already there, {result.Count(BlobAction.LeftForeign)} foreign left foreign")
+                .ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Works out the registry host and where each top-level entry of the archive goes.</summary>
+    internal static (string Host, IReadOnlyList<PushTarget> Targets) Targets(ArchiveCatalog catalog, string destination, bool all)
+    {
+        if (catalog.Tops.Count == 0) throw new UsageException("the archive holds no image");
+        if (all)
+        {
+            if (destination.Contains('/')) throw new UsageException($"with --all the destination is a registry host (HOST[:PORT]), not '{destination}'");
+            var host = ImageReference.Parse($"{destination}/probe").Registry;
+            if (!string.Equals(host, destination, StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"'{destination}' is not a registry host; give HOST:PORT or a name with a dot");
+            var targets = catalog.Tops.Select(top => top.Reference is { Tag: { } tag } reference
+                ? new PushTarget(top, reference.Repository, tag)
+                : throw new UsageException($"the archive's image {top.Entry.Digest} has no name with a tag; push it alone to a named repository"))
+                .ToList();
+            return (host, targets);
+        }
+
+        if (catalog.Tops.Count > 1)
+            throw new UsageException($"the archive holds {catalog.Tops.Count} images ({string.Join(", ", catalog.Tops.Select(t => t.Name ?? t.Entry.Digest.ToString()))}); use --all to push them all");
+        var target = ImageReference.Parse(destination);
+        if (target.Digest is not null) throw new UsageException("the destination takes a tag, not a digest (the digest is the archive's)");
+        var explicitTag = destination[(destination.LastIndexOf('/') + 1)..].Contains(':');
+        var top = catalog.Tops[0];
+        var chosen = explicitTag ? target.Tag! : top.RefName ?? top.Reference?.Tag ?? "latest";
+        if (!ImageReference.IsValidTag(chosen)) chosen = "latest";
+        return (target.Registry, [new PushTarget(top, target.Repository, chosen)]);
+    }
+}
