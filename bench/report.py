@@ -9,6 +9,7 @@ notes_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md"
 MiB = 1 << 20
 
 DESCRIPTIONS = {
+    "mcr-startup": "mcr-export --version (process start, no work)",
     "mcr-cold-docker-tar": "mcr-export → docker-tar, cold cache",
     "mcr-warm-docker-tar": "mcr-export → docker-tar, warm cache",
     "mcr-cold-oci": "mcr-export → oci, cold cache",
@@ -117,7 +118,7 @@ out = ["# Benchmarks", "",
        "mcr-export against `skopeo copy`, `docker pull` + `docker save` and `curl` (the floor: every blob of the image",
        "fetched into one file, nothing verified, nothing else written), all pulling the same image from a distribution",
        "registry on 127.0.0.1. Produced by `bench/run.sh` (see its header for options); to rerun:", "",
-       "```", f"bash bench/run.sh --size {','.join(size_order)} --runs {m['runs']}", "```", "",
+       "```", m.get("command") or f"bash bench/run.sh --size {','.join(size_order)} --runs {m['runs']}", "```", "",
        "How it is measured:", "",
        "- The image is generated from a seed (the same bytes every time): 4 gzip'd layers, each a tar of one file, of",
        "  decreasing entropy: random bytes, half random (4 KiB random, 4 KiB zeros), text-like, zeros. The size names",

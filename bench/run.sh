@@ -4,13 +4,16 @@
 # gives medians and per-run ratios.
 #
 # usage: bench/run.sh [--size 256M|1G|2G[,...]] [--runs N] [--out docs/benchmarks.md] [--parallel N]
-#                     [--skip-docker] [--ci] [--seed N] [--work-dir DIR]
+#                     [--skip-docker] [--compare-at SIZES] [--ci] [--seed N] [--work-dir DIR]
+#   --compare-at  run skopeo and docker only at these sizes (default: every size); the others time mcr-export,
+#                 curl and cat only, e.g. for the RSS growth from 256M to 2G.
 #   --ci   the smallest size (64M), one run, report written into the work folder: keeps the benchmark working.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+invocation="bash bench/run.sh $*"
 
-sizes=1G runs=5 out=docs/benchmarks.md parallel=4 skip_docker=0 ci=0 seed=5 work_base=${TMPDIR:-/tmp} out_set=0
+compare_at='' sizes=1G runs=5 out=docs/benchmarks.md parallel=4 skip_docker=0 ci=0 seed=5 work_base=${TMPDIR:-/tmp} out_set=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size|--sizes) sizes=$2; shift 2 ;;
@@ -18,10 +21,11 @@ while [ $# -gt 0 ]; do
     --out) out=$2; out_set=1; shift 2 ;;
     --parallel) parallel=$2; shift 2 ;;
     --skip-docker) skip_docker=1; shift ;;
+    --compare-at) compare_at=$2; shift 2 ;;
     --ci) ci=1; sizes=64M; runs=1; shift ;;
     --seed) seed=$2; shift 2 ;;
     --work-dir) work_base=$2; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -137,7 +141,7 @@ meta = {
     "registry": run("docker-registry", "--version").split(" ")[-1],
     "curl": run("curl", "--version").split("\n")[0].split(" ")[1],
     "docker": "" if "$skip_docker" == "1" else run("$docker_cli", "-H", "unix://$short/d.sock", "version", "--format", "{{.Server.Version}}"),
-    "runs": $runs, "parallel": $parallel, "seed": $seed,
+    "runs": $runs, "parallel": $parallel, "seed": $seed, "command": """$invocation""",
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 PY
@@ -165,6 +169,8 @@ daemon_hwm() { awk '/VmHWM/ {print $2}' "/proc/$dockerd_pid/status"; }
 run_one() {
   local name=$1 run=$2 ref=$3
   case "$name" in
+    mcr-startup)
+      record "$name" "$run" "${mcr[@]}" --version ;;
     mcr-cold-docker-tar)
       rm -rf "$work/cold-cache" "$work/out.tar"
       record "$name" "$run" "${mcr[@]}" "$ref" -o "$work/out.tar" --cache-dir "$work/cold-cache" --parallel "$parallel" --quiet ;;
@@ -210,10 +216,12 @@ PY
   esac
 }
 
-commands=(mcr-cold-docker-tar mcr-warm-docker-tar mcr-cold-oci mcr-warm-oci skopeo-docker-archive skopeo-oci curl-floor copy-cached)
-[ "$skip_docker" = 1 ] || commands+=(docker-pull-save)
-
 for label in "${size_list[@]}"; do
+  commands=(mcr-startup mcr-cold-docker-tar mcr-warm-docker-tar mcr-cold-oci mcr-warm-oci curl-floor copy-cached)
+  if [ -z "$compare_at" ] || [[ ",$compare_at," == *",$label,"* ]]; then
+    commands+=(skopeo-docker-archive skopeo-oci)
+    [ "$skip_docker" = 1 ] || commands+=(docker-pull-save)
+  fi
   bytes=$(bytes_of "$label")
   tag=$(echo "$label" | tr '[:upper:]' '[:lower:]')
   ref="$registry/bench/image:$tag"
