@@ -24,13 +24,9 @@ public static class CacheCommand
 
         var olderThan = new Option<string?>("--older-than") { Description = "Remove blobs not used for this long: 30d, 12h, 90m", HelpName = "AGE" };
         var all = new Option<bool>("--all") { Description = "Remove every cached blob" };
-        var prune = new Command("prune", """
-            Remove cached blobs.
-
-            Examples:
-              mcr-export cache prune --older-than 30d
-              mcr-export cache prune --all
-            """);
+        var prune = new Command("prune", "Remove cached blobs.").WithExamples(
+            "mcr-export cache prune --older-than 30d",
+            "mcr-export cache prune --all");
         prune.Options.Add(olderThan);
         prune.Options.Add(all);
         prune.SetAction(parse =>

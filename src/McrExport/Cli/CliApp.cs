@@ -9,6 +9,7 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
         var root = ExportCommand.Create(console);
+        HelpExamples.Install(root);
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(TagsCommand.Create(console));
         root.Subcommands.Add(CacheCommand.Create(console));

@@ -11,16 +11,6 @@ namespace McrExport.Cli;
 /// <summary>The root command: <c>mcr-export &lt;reference&gt;... [-f docker-tar|oci|oci-tar] [-o PATH|-]</c>.</summary>
 public static class ExportCommand
 {
-    private const string Examples = """
-
-        Examples:
-          mcr-export servercore:ltsc2019                      # docker-load tar: servercore-ltsc2019.tar
-          mcr-export servercore:ltsc2019 -f oci -o ./layout   # OCI image layout folder
-          mcr-export nanoserver:ltsc2022 dotnet/runtime:8.0-nanoserver-ltsc2022 -o images.tar
-          mcr-export docker.io/library/alpine:3.20 --platform linux/arm64 -o - | docker load
-          mcr-export windows/servercore:ltsc2019 --os-version 10.0.17763 --cache-dir D:\cache
-        """;
-
     public static RootCommand Create(CliConsole console)
     {
         var references = new Argument<string[]>("reference")
@@ -53,7 +43,14 @@ public static class ExportCommand
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
 
-        var root = new RootCommand("Export container images (Windows foreign layers included) from a registry to a docker-load tar or an OCI image layout, without Docker." + Examples);
+        var root = new RootCommand("Export container images (Windows foreign layers included) from a registry to a docker-load tar or an OCI image layout, without Docker.");
+        root.WithExamples(
+            "mcr-export servercore:ltsc2019                      # docker-load tar: servercore-ltsc2019.tar",
+            "mcr-export servercore:ltsc2019 -f oci -o ./layout   # OCI image layout folder",
+            "mcr-export nanoserver:ltsc2022 dotnet/runtime:8.0-nanoserver-ltsc2022 -o images.tar",
+            "mcr-export docker.io/library/alpine:3.20 --platform linux/arm64 -o - | docker load",
+            "mcr-export windows/servercore --tags 'ltsc20*' -o servercore-all.tar",
+            "mcr-export windows/servercore:ltsc2019 --os-version 10.0.17763 --cache-dir D:\\cache");
         root.Arguments.Add(references);
         foreach (var option in new Option[] { format, output, fromFile, tags }) root.Options.Add(option);
         platform.AddTo(root);

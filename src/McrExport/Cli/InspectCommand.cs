@@ -18,13 +18,9 @@ public static class InspectCommand
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
-        var command = new Command("inspect", """
-            Show an image's platforms, the chosen manifest's digest and its layers (size, media type, source) without downloading layers.
-
-            Examples:
-              mcr-export inspect servercore:ltsc2019
-              mcr-export inspect dotnet/framework/runtime:4.8 --os-version 10.0.20348 --json
-            """);
+        var command = new Command("inspect", "Show an image's platforms, the chosen manifest's digest and its layers (size, media type, source) without downloading layers.").WithExamples(
+            "mcr-export inspect servercore:ltsc2019",
+            "mcr-export inspect dotnet/framework/runtime:4.8 --os-version 10.0.20348 --json");
         command.Arguments.Add(reference);
         command.Options.Add(json);
         platform.AddTo(command);

@@ -33,16 +33,10 @@ public static class PushCommand
             HelpName = "BYTES",
         };
         var registry = new RegistryOptions();
-        var command = new Command("push", """
-            Push the images of an archive into a registry: blobs the registry has are skipped, blobs another repository of
-            the same push has are mounted, the rest are uploaded (chunked and resumable when large); then each manifest
-            with its original bytes, so its digest is unchanged. Foreign layers stay foreign unless told otherwise.
-
-            Examples:
-              mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019
-              mcr-export push images.tar registry.corp.example:5000 --all
-              mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019 --rewrite-foreign-layers
-            """);
+        var command = new Command("push", "Push the images of an archive into a registry, keeping manifest digests (blobs skipped when present, mounted when possible, uploaded in resumable chunks when large; foreign layers stay foreign unless told otherwise).").WithExamples(
+            "mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019",
+            "mcr-export push images.tar registry.corp.example:5000 --all",
+            "mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019 --rewrite-foreign-layers");
         command.Arguments.Add(path);
         command.Arguments.Add(destination);
         command.Options.Add(all);

@@ -13,13 +13,9 @@ public static class TagsCommand
         var repository = new Argument<string>("repository") { Description = "Repository, e.g. windows/servercore or docker.io/library/alpine" };
         var filter = new Option<string[]>("--filter") { Description = "Glob pattern(s) for tags, e.g. 'ltsc20*'", Arity = ArgumentArity.ZeroOrMore, HelpName = "GLOB" };
         var registry = new RegistryOptions();
-        var command = new Command("tags", """
-            List a repository's tags (following pagination), optionally filtered by glob patterns.
-
-            Examples:
-              mcr-export tags windows/servercore --filter 'ltsc20*'
-              mcr-export tags dotnet/runtime --filter '8.0*-nanoserver-*'
-            """);
+        var command = new Command("tags", "List a repository's tags (following pagination), optionally filtered by glob patterns.").WithExamples(
+            "mcr-export tags windows/servercore --filter 'ltsc20*'",
+            "mcr-export tags dotnet/runtime --filter '8.0*-nanoserver-*'");
         command.Arguments.Add(repository);
         command.Options.Add(filter);
         registry.AddTo(command);

@@ -11,14 +11,9 @@ public static class VerifyCommand
     public static Command Create(CliConsole console)
     {
         var path = new Argument<string>("archive") { Description = "A docker-tar or oci-tar archive, or an OCI layout folder" };
-        var command = new Command("verify", """
-            Check an archive offline: every blob's digest and size, every layer decompresses (gzip, zstd or plain) to its
-            config's diff_id, manifest.json, index.json and repositories agree. Exit 0 only when all holds; 6 otherwise.
-
-            Examples:
-              mcr-export verify servercore.tar
-              mcr-export verify ./servercore-layout
-            """);
+        var command = new Command("verify", "Check an archive offline: every blob's digest and size, every layer decompresses (gzip, zstd or plain) to its config's diff_id, manifest.json, index.json and repositories agree. Exit 0 only when all holds; 6 otherwise.").WithExamples(
+            "mcr-export verify servercore.tar",
+            "mcr-export verify ./servercore-layout");
         command.Arguments.Add(path);
         command.SetAction(async (parse, cancellationToken) =>
         {

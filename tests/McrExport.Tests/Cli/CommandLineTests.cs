@@ -12,12 +12,24 @@ public sealed class CommandLineTests
     [InlineData(new[] { "inspect", "--help" }, "mcr-export inspect servercore:ltsc2019")]
     [InlineData(new[] { "tags", "--help" }, "--filter 'ltsc20*'")]
     [InlineData(new[] { "cache", "prune", "--help" }, "--older-than 30d")]
+    [InlineData(new[] { "verify", "--help" }, "mcr-export verify")]
+    [InlineData(new[] { "push", "--help" }, "--rewrite-foreign-layers")]
     public async Task Help_shows_examples_and_exits_0(string[] args, string example)
     {
         var result = await CliRunner.RunAsync(args, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains(example, result.Out);
+        Assert.Contains(example, result.Out[result.Out.IndexOf("Examples:", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public async Task The_command_list_shows_one_line_per_command()
+    {
+        var result = await CliRunner.RunAsync(["--help"], cancellationToken: TestContext.Current.CancellationToken);
+
+        var commands = result.Out[result.Out.IndexOf("Commands:", StringComparison.Ordinal)..result.Out.IndexOf("Examples:", StringComparison.Ordinal)];
+        Assert.Equal(["inspect", "tags", "cache", "verify", "push"],
+            commands.Split('\n').Skip(1).Where(l => l.Trim().Length > 0).Select(l => l.Trim().Split(' ')[0]));
     }
 
     [Theory]
