@@ -24,26 +24,7 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
     {
         var clock = Stopwatch.StartNew();
 
-        var resolver = new ImageResolver(registries, host ?? Platform.Host());
-        var resolved = new List<(ExportImage Image, RegistryClient Client)>();
-        var indexes = new List<ExportIndex>();
-        foreach (var reference in request.References)
-        {
-            if (request.AllPlatforms
-                && await new IndexResolver(registries).ResolveAsync(reference, cancellationToken).ConfigureAwait(false) is { } whole)
-            {
-                indexes.Add(whole);
-                foreach (var child in whole.Images)
-                {
-                    Resolved?.Invoke(new ResolvedImage(child, null, whole.IndexDescriptor.Digest, whole.IndexBytes));
-                    resolved.Add((child, registries.For(reference)));
-                }
-                continue;
-            }
-            var image = await resolver.ResolveAsync(reference, request.Platform, cancellationToken).ConfigureAwait(false);
-            Resolved?.Invoke(image);
-            resolved.Add((image.Image, registries.For(reference)));
-        }
+        var (resolved, indexes) = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
 
         var plan = ExportPlan.Create(resolved);
 
@@ -53,13 +34,10 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             Warning?.Invoke(warning);
         foreach (var image in plan.Images)
             await store.PutAsync(image.Manifest.Config, image.ConfigBytes, cancellationToken).ConfigureAwait(false);
+        var summary = await new BlobTransfer(store, registries.Transport, request.Transfer, observer)
+            .RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
 
-        var transfer = new BlobTransfer(store, registries.Transport, request.Transfer, observer);
-        var summary = await transfer.RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
-
-        var children = indexes.SelectMany(i => i.Images).ToHashSet(ReferenceEqualityComparer.Instance);
-        var singles = plan.Images.Where(i => !children.Contains(i)).ToList();
-        var images = request.OciMediaTypes ? singles.Select(OciMediaTypeConverter.Convert).ToList() : singles;
+        var images = SingleImages(plan, indexes, request);
         var writer = ImageWriters.Create(request.Format, new WriterOptions(request.OutputPath)
         {
             StandardOutput = request.StandardOutput,
@@ -70,7 +48,44 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
         });
         await writer.WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
 
-        return new ExportResult([.. images, .. indexes.SelectMany(i => i.Images)], summary, request.OutputPath, OutputSize(request.OutputPath), clock.Elapsed);
+        return new ExportResult([.. images, .. indexes.SelectMany(i => i.Images)], summary, request.OutputPath,
+            OutputSize(request.OutputPath), clock.Elapsed);
+    }
+
+    /// <summary>Resolves every reference: to one image, or (with --all-platforms) to a whole index and its images.</summary>
+    private async Task<(List<(ExportImage Image, RegistryClient Client)> Images, List<ExportIndex> Indexes)> ResolveAsync(
+        ExportRequest request, CancellationToken cancellationToken)
+    {
+        var resolver = new ImageResolver(registries, host ?? Platform.Host());
+        var images = new List<(ExportImage Image, RegistryClient Client)>();
+        var indexes = new List<ExportIndex>();
+        foreach (var reference in request.References)
+        {
+            var client = registries.For(reference);
+            if (request.AllPlatforms
+                && await new IndexResolver(registries).ResolveAsync(reference, cancellationToken).ConfigureAwait(false) is { } whole)
+            {
+                indexes.Add(whole);
+                foreach (var child in whole.Images)
+                {
+                    Resolved?.Invoke(new ResolvedImage(child, null, whole.IndexDescriptor.Digest, whole.IndexBytes));
+                    images.Add((child, client));
+                }
+                continue;
+            }
+            var image = await resolver.ResolveAsync(reference, request.Platform, cancellationToken).ConfigureAwait(false);
+            Resolved?.Invoke(image);
+            images.Add((image.Image, client));
+        }
+        return (images, indexes);
+    }
+
+    /// <summary>The images written on their own (not as part of an index), converted to OCI media types when asked.</summary>
+    private static IReadOnlyList<ExportImage> SingleImages(ExportPlan plan, IReadOnlyList<ExportIndex> indexes, ExportRequest request)
+    {
+        var children = indexes.SelectMany(i => i.Images).ToHashSet(ReferenceEqualityComparer.Instance);
+        var singles = plan.Images.Where(i => !children.Contains(i)).ToList();
+        return request.OciMediaTypes ? singles.Select(OciMediaTypeConverter.Convert).ToList() : singles;
     }
 
     private static long OutputSize(string path)
