@@ -1,5 +1,4 @@
 using System.Text;
-using McrExport.PeerTests.Harness;
 
 namespace McrExport.PeerTests.Images;
 

@@ -1,5 +1,3 @@
-using McrExport.PeerTests.Harness;
-
 namespace McrExport.PeerTests.Peers;
 
 /// <summary>

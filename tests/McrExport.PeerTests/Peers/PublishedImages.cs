@@ -1,4 +1,3 @@
-using McrExport.PeerTests.Harness;
 using McrExport.PeerTests.Images;
 
 namespace McrExport.PeerTests.Peers;

@@ -85,7 +85,7 @@ public sealed class HarnessTests(Peers.Peers peers)
             var id = await Run(docker, "image", "inspect", "--format", "{{.Id}}", images.Small);
             Assert.Equal(image.ConfigDigest.ToString(), id.StdOut.Trim());
             var digests = await Run(docker, "image", "inspect", "--format", "{{json .RepoDigests}}", images.Small);
-            Assert.Contains($"{images.Registry.Host}/{PublishedImages.SmallRepository}@{image.ManifestDigest}", digests.StdOut);
+            Assert.Contains($"{images.Registry.Authority}/{PublishedImages.SmallRepository}@{image.ManifestDigest}", digests.StdOut);
 
             if (images.Catalog.Busybox is not null)
             {
@@ -93,12 +93,12 @@ public sealed class HarnessTests(Peers.Peers peers)
                 Assert.Equal(TestImageCatalog.HelloText, run.StdOut);
             }
 
-            using var folder = new Harness.TempFolder("mcrsave");
+            using var folder = new TempFolder("mcrsave");
             var archive = folder.Combine("small.tar");
             await Run(docker, "save", "-o", archive, images.Small);
             var saved = SavedArchive.Read(archive);
             Assert.Equal(image.ConfigDigest, saved.ConfigDigest);
-            Assert.Equal([$"{images.Registry.Host}/{PublishedImages.SmallRepository}:{PublishedImages.Tag}"], saved.RepoTags);
+            Assert.Equal([$"{images.Registry.Authority}/{PublishedImages.SmallRepository}:{PublishedImages.Tag}"], saved.RepoTags);
             Assert.Equal(image.DiffIds, saved.LayerDiffIds);
         }
         finally
@@ -146,9 +146,9 @@ public sealed class HarnessTests(Peers.Peers peers)
         }
     }
 
-    private static async Task<Harness.ProcessResult> Run(string program, params string[] arguments) =>
-        (await Harness.ProcessRunner.RunAsync(program, arguments, cancellationToken: Token)).EnsureSuccess();
+    private static async Task<ProcessResult> Run(string program, params string[] arguments) =>
+        (await ProcessRunner.RunAsync(program, arguments, cancellationToken: Token)).EnsureSuccess();
 
-    private static async Task<Harness.ProcessResult> Run(DockerPeer docker, params string[] arguments) =>
+    private static async Task<ProcessResult> Run(DockerPeer docker, params string[] arguments) =>
         (await docker.RunAsync(arguments, cancellationToken: Token)).EnsureSuccess();
 }

@@ -1,4 +1,3 @@
-using McrExport.PeerTests.Harness;
 using Xunit;
 
 namespace McrExport.PeerTests.Tests;

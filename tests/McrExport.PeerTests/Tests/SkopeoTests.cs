@@ -54,7 +54,7 @@ public sealed class SkopeoTests(Peers.Peers peers) : PeerTestBase(peers)
     {
         var images = await Peers.ImagesAsync();
         var layout = new OciLayoutReader(await ExportAsync(images.Small, "oci"));
-        var inspect = await Harness.ProcessRunner.RunAsync(PeerPrograms.Skopeo(),
+        var inspect = await ProcessRunner.RunAsync(PeerPrograms.Skopeo(),
             ["inspect", $"oci:{layout.Root}:{layout.RefName}"], cancellationToken: Token);
         if (!inspect.Succeeded && inspect.StdErr.Contains("no descriptor found for reference", StringComparison.Ordinal))
             Assert.Skip("this skopeo looks a ref.name up only among OCI media types in index.json, so it does not find " +

@@ -36,7 +36,7 @@ public sealed class UmociTests(Peers.Peers peers) : PeerTestBase(peers)
         var images = await Peers.ImagesAsync();
         var layout = new OciLayoutReader(await ExportAsync(images.Zstd, "oci"));
         var bundle = Folder.Combine("bundle");
-        var unpack = await Harness.ProcessRunner.RunAsync(PeerPrograms.Umoci(),
+        var unpack = await ProcessRunner.RunAsync(PeerPrograms.Umoci(),
             ["unpack", "--image", $"{layout.Root}:{layout.RefName}", bundle], cancellationToken: Token);
         if (!unpack.Succeeded && unpack.StdErr.Contains("zstd", StringComparison.OrdinalIgnoreCase))
             Assert.Skip($"this umoci cannot unpack zstd layers: {unpack.StdErr.Trim()}");

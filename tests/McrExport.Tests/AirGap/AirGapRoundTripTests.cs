@@ -23,8 +23,8 @@ public sealed class AirGapRoundTripTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var scenario = await WindowsLikeScenario.StartAsync(ct, foreignLayerSize: 64 * 1024);
-        using var source = await DistributionRegistry.StartAsync(ct);
-        using var target = await DistributionRegistry.StartAsync(ct);
+        await using var source = await RegistryPeer.StartAsync(ct);
+        await using var target = await RegistryPeer.StartAsync(ct);
         using (var seeder = new RegistrySeeder(source.BaseUri))
             await seeder.PushAsync(WindowsLikeScenario.Repository, WindowsLikeScenario.Tag, scenario.ManifestList, ct);
         using var temp = new TempFolder();
@@ -42,7 +42,7 @@ public sealed class AirGapRoundTripTests
 
         var pushed = await CliRunner.RunAsync(["push", temp.Combine("servercore.tar"), $"{target.Authority}/windows/servercore:ltsc2019", .. hosts],
             cancellationToken: ct);
-        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Log);
+        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Tail());
         Assert.Contains($"{target.Authority}/windows/servercore:ltsc2019@{entry.Image.ManifestDigest}", pushed.Out);
         Assert.Contains("1 foreign left foreign", pushed.Out);
 
@@ -68,8 +68,8 @@ public sealed class AirGapRoundTripTests
     public async Task Linux_image_pushed_from_an_archive_is_pulled_by_docker_with_the_config_digest_as_image_id()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var source = await DistributionRegistry.StartAsync(ct);
-        using var target = await DistributionRegistry.StartAsync(ct);
+        await using var source = await RegistryPeer.StartAsync(ct);
+        await using var target = await RegistryPeer.StartAsync(ct);
         var image = TestImages.Image(new Platform("linux", "amd64"),
             [Layer.FromFiles(LayerFile.Text("etc/hello.txt", "hello\n")), Layer.FromFiles(LayerFile.Text("etc/world.txt", "world\n"))]);
         using (var seeder = new RegistrySeeder(source.BaseUri)) await seeder.PushAsync("demo/hello", "1.0", image, ct);
@@ -85,12 +85,12 @@ public sealed class AirGapRoundTripTests
         Assert.True(pushed.ExitCode == 0, pushed.Error);
         Assert.Contains($"{target.Authority}/airgap/hello:1.0@{image.ManifestDigest}", pushed.Out);
 
-        using var docker = await DockerDaemon.StartAsync(ct);
-        var pull = await docker.RunAsync(["pull", $"{target.Authority}/airgap/hello:1.0"], ct);
-        Assert.True(pull.ExitCode == 0, pull.Output);
-        Assert.Contains(image.ManifestDigest.ToString(), pull.Output);
-        var id = await docker.RunAsync(["image", "inspect", "--format", "{{.Id}}", $"{target.Authority}/airgap/hello:1.0"], ct);
-        Assert.True(id.ExitCode == 0, id.Output);
-        Assert.Equal(image.ConfigDigest.ToString(), id.Output.Trim());
+        await using var docker = await DockerPeer.StartAsync(ct);
+        var pull = await docker.RunAsync(["pull", $"{target.Authority}/airgap/hello:1.0"], cancellationToken: ct);
+        Assert.True(pull.Succeeded, pull.Describe());
+        Assert.Contains(image.ManifestDigest.ToString(), pull.StdOut + pull.StdErr);
+        var id = await docker.RunAsync(["image", "inspect", "--format", "{{.Id}}", $"{target.Authority}/airgap/hello:1.0"], cancellationToken: ct);
+        Assert.True(id.Succeeded, id.Describe());
+        Assert.Equal(image.ConfigDigest.ToString(), id.StdOut.Trim());
     }
 }

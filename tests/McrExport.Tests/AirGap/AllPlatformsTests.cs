@@ -61,14 +61,14 @@ public sealed class AllPlatformsTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var scenario = await WindowsLikeScenario.StartAsync(ct, foreignLayerSize: 16 * 1024);
-        using var target = await DistributionRegistry.StartAsync(ct);
+        await using var target = await RegistryPeer.StartAsync(ct);
         using var temp = new TempFolder();
         var layout = temp.Combine("layout");
         await ArchiveFixtures.ExportAsync(temp, layout, [scenario.Reference], ct, ["--all-platforms", "--format", "oci", .. Hosts(scenario)]);
 
         var pushed = await CliRunner.RunAsync(["push", layout, $"{target.Authority}/windows/servercore", .. Hosts(scenario, target.Authority)], cancellationToken: ct);
 
-        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Log);
+        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Tail());
         Assert.Contains($"{target.Authority}/windows/servercore:ltsc2019@{scenario.ManifestListDigest}", pushed.Out);
         using var reader = new RegistrySeeder(target.BaseUri);
         Assert.Equal(scenario.ManifestList.Bytes, await reader.GetManifestAsync("windows/servercore", "ltsc2019", ct));
@@ -85,7 +85,7 @@ public sealed class AllPlatformsTests
         var index = TestImages.IndexOf(ManifestFormat.Oci, amd64, arm64, TestImages.Attestation(amd64), TestImages.Attestation(arm64));
         await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
         source.Push("demo/hello", "1.0", index);
-        using var target = await DistributionRegistry.StartAsync(ct);
+        await using var target = await RegistryPeer.StartAsync(ct);
         using var temp = new TempFolder();
         var tar = temp.Combine("hello.oci.tar");
         await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("demo/hello", "1.0")], ct, "--all-platforms", "--format", "oci-tar");
@@ -97,7 +97,7 @@ public sealed class AllPlatformsTests
         Assert.DoesNotContain("unknown/unknown", verified.Out);
 
         var pushed = await CliRunner.RunAsync(["push", tar, $"{target.Authority}/demo/hello", .. ArchiveFixtures.Insecure(target.Authority)], cancellationToken: ct);
-        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Log);
+        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Tail());
         using var reader = new RegistrySeeder(target.BaseUri);
         Assert.Equal(index.Bytes, await reader.GetManifestAsync("demo/hello", "1.0", ct));
         foreach (var image in index.Images)

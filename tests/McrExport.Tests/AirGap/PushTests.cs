@@ -21,7 +21,7 @@ public sealed class PushTests
         await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
         var images = new[] { "a", "b", "c" }.ToDictionary(n => n, n => ArchiveFixtures.Variant(n));
         foreach (var (name, image) in images) source.Push($"team/{name}", "1.0", image);
-        using var target = await DistributionRegistry.StartAsync(ct);
+        await using var target = await RegistryPeer.StartAsync(ct);
         using var temp = new TempFolder();
         var tar = temp.Combine("three.tar");
         await ArchiveFixtures.ExportAsync(temp, tar, images.Keys.Select(n => source.Reference($"team/{n}", "1.0")), ct);
@@ -72,7 +72,7 @@ public sealed class PushTests
         var big = Layer.Random(200_000, seed: 42);
         var image = ArchiveFixtures.Variant("big", big);
         source.Push("team/big", "1.0", image);
-        using var target = await DistributionRegistry.StartAsync(ct);
+        await using var target = await RegistryPeer.StartAsync(ct);
         using var temp = new TempFolder();
         var tar = temp.Combine("big.tar");
         await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("team/big", "1.0")], ct);
@@ -121,7 +121,7 @@ public sealed class PushTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var scenario = await WindowsLikeScenario.StartAsync(ct, foreignLayerSize: 32 * 1024);
-        using var target = await DistributionRegistry.StartAsync(ct);
+        await using var target = await RegistryPeer.StartAsync(ct);
         using var temp = new TempFolder();
         var tar = temp.Combine("servercore.tar");
         var hosts = ArchiveFixtures.Insecure(target.Authority, scenario.Fwlink.Host.Authority, scenario.Cdn.Host.Authority);
@@ -132,7 +132,7 @@ public sealed class PushTests
         var pushed = await CliRunner.RunAsync(["push", tar, $"{target.Authority}/windows/servercore", .. hosts, .. flag is null ? Array.Empty<string>() : [flag]],
             cancellationToken: ct);
 
-        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Log);
+        Assert.True(pushed.ExitCode == 0, pushed.Error + target.Tail());
         using var reader = new RegistrySeeder(target.BaseUri);
         var stored = await reader.GetManifestAsync("windows/servercore", "ltsc2019", ct);
         Assert.Equal(flag is not null, await reader.HasBlobAsync("windows/servercore", foreign.Digest, ct));

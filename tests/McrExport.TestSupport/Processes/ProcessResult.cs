@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace McrExport.PeerTests.Harness;
+namespace McrExport.TestSupport;
 
 /// <summary>What a finished process left behind: its exit code and everything it printed.</summary>
 public sealed record ProcessResult(string CommandLine, int ExitCode, string StdOut, string StdErr)

@@ -1,6 +1,4 @@
-using McrExport.PeerTests.Harness;
-
-namespace McrExport.PeerTests.Peers;
+namespace McrExport.TestSupport;
 
 /// <summary>Podman with its own vfs storage in a temp folder; it has no daemon.</summary>
 public sealed class PodmanPeer : IAsyncDisposable
@@ -26,7 +24,7 @@ public sealed class PodmanPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await DockerPeer.UnmountUnder(_folder.Path);
+        await Mounts.UnmountUnder(_folder.Path);
         _folder.Dispose();
     }
 }

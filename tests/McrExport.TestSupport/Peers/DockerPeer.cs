@@ -1,6 +1,4 @@
-using McrExport.PeerTests.Harness;
-
-namespace McrExport.PeerTests.Peers;
+namespace McrExport.TestSupport;
 
 /// <summary>A private dockerd (vfs storage, no networking) and the client that speaks to its socket.</summary>
 public sealed class DockerPeer : IAsyncDisposable
@@ -19,6 +17,10 @@ public sealed class DockerPeer : IAsyncDisposable
     public string Socket => _folder.Combine("d.sock");
 
     public string ServerVersion { get; private set; } = "";
+
+    /// <summary>Starts a daemon from the installed dockerd and docker client.</summary>
+    public static Task<DockerPeer> StartAsync(CancellationToken cancellationToken) =>
+        StartAsync(PeerPrograms.Dockerd(), PeerPrograms.DockerClient(), cancellationToken);
 
     public static async Task<DockerPeer> StartAsync(string dockerd, string client, CancellationToken cancellationToken)
     {
@@ -68,20 +70,7 @@ public sealed class DockerPeer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _daemon.DisposeAsync();
-        await UnmountUnder(_folder.Path);
+        await Mounts.UnmountUnder(_folder.Path);
         _folder.Dispose();
-    }
-
-    /// <summary>Unmounts whatever dockerd left mounted under its folders, deepest first.</summary>
-    internal static async Task UnmountUnder(string root)
-    {
-        if (!File.Exists("/proc/self/mounts")) return;
-        var mounts = (await File.ReadAllLinesAsync("/proc/self/mounts"))
-            .Select(line => line.Split(' ')).Where(parts => parts.Length > 1)
-            .Select(parts => parts[1].Replace("\\040", " "))
-            .Where(point => point.StartsWith(root + "/", StringComparison.Ordinal))
-            .OrderByDescending(point => point.Length);
-        foreach (var point in mounts)
-            await ProcessRunner.RunAsync("umount", ["-l", point], TimeSpan.FromSeconds(30));
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace McrExport.PeerTests.Harness;
+namespace McrExport.TestSupport;
 
 /// <summary>Finds a TCP port nobody listens on, on a loopback address.</summary>
 public static class FreePort

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace McrExport.PeerTests.Harness;
+namespace McrExport.TestSupport;
 
 /// <summary>A long-running peer process whose output goes to a log file; stopped by its own pid.</summary>
 public sealed class DaemonProcess : IAsyncDisposable

@@ -1,7 +1,6 @@
 using System.Net;
-using McrExport.PeerTests.Harness;
 
-namespace McrExport.PeerTests.Peers;
+namespace McrExport.TestSupport;
 
 /// <summary>A distribution registry (docker-registry 2.x) on 127.0.0.1 with filesystem storage in a temp folder.</summary>
 public sealed class RegistryPeer : IAsyncDisposable
@@ -19,12 +18,16 @@ public sealed class RegistryPeer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary><c>127.0.0.1:port</c>, the host part of references into this registry.</summary>
-    public string Host => $"127.0.0.1:{Port}";
+    public string Authority => $"127.0.0.1:{Port}";
 
-    public Uri BaseUri => new($"http://{Host}/");
+    public Uri BaseUri => new($"http://{Authority}/");
 
     public string Reference(string repository, string tagOrDigest) =>
-        tagOrDigest.Contains(':') ? $"{Host}/{repository}@{tagOrDigest}" : $"{Host}/{repository}:{tagOrDigest}";
+        tagOrDigest.Contains(':') ? $"{Authority}/{repository}@{tagOrDigest}" : $"{Authority}/{repository}:{tagOrDigest}";
+
+    /// <summary>Starts a fresh, empty registry from the installed docker-registry.</summary>
+    public static Task<RegistryPeer> StartAsync(CancellationToken cancellationToken) =>
+        StartAsync(PeerPrograms.Registry(), cancellationToken);
 
     public static async Task<RegistryPeer> StartAsync(string program, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace McrExport.PeerTests.Harness;
+namespace McrExport.TestSupport;
 
 /// <summary>Runs a command to completion with a time limit, capturing stdout and stderr.</summary>
 public static class ProcessRunner

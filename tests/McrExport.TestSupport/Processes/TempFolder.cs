@@ -1,8 +1,15 @@
-namespace McrExport.PeerTests.Harness;
+namespace McrExport.TestSupport;
 
-/// <summary>A fresh folder under /tmp, deleted on dispose. Short paths keep unix sockets under their length limit.</summary>
+/// <summary>A fresh folder, deleted on dispose.</summary>
 public sealed class TempFolder : IDisposable
 {
+    /// <summary>A folder under the system temp folder's <c>mcr-export-tests</c>.</summary>
+    public TempFolder()
+    {
+        Path = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mcr-export-tests", Guid.NewGuid().ToString("N"))).FullName;
+    }
+
+    /// <summary>A folder directly under /tmp with a short name, which keeps unix sockets under their length limit.</summary>
     public TempFolder(string prefix)
     {
         var root = OperatingSystem.IsLinux() ? "/tmp" : System.IO.Path.GetTempPath();

@@ -1,6 +1,4 @@
-using McrExport.PeerTests.Harness;
-
-namespace McrExport.PeerTests.Peers;
+namespace McrExport.TestSupport;
 
 /// <summary>A private containerd (CRI plugin off) and <c>ctr</c> in the <c>mcrexport</c> namespace.</summary>
 public sealed class ContainerdPeer : IAsyncDisposable
@@ -71,7 +69,7 @@ public sealed class ContainerdPeer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _daemon.DisposeAsync();
-        await DockerPeer.UnmountUnder(_folder.Path);
+        await Mounts.UnmountUnder(_folder.Path);
         _folder.Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace McrExport.PeerTests.Harness;
+namespace McrExport.TestSupport;
 
 /// <summary>
 /// Whether a missing peer skips a test or fails it. Peers are mandatory unless
@@ -30,6 +30,12 @@ public static class PeerRequirement
         }
         Missing(peer, $"none of {string.Join(", ", candidates)} was found (tests/install-peers.sh installs it)");
         return "";
+    }
+
+    /// <summary>With peers optional, skips a test whose peer runs only as root when this is not root.</summary>
+    public static void SkipUnlessRoot(string peer)
+    {
+        if (PeersOptional && Environment.UserName != "root") Assert.Skip($"{peer} needs root");
     }
 
     /// <summary>Skips (peers optional) or fails (peers mandatory) because <paramref name="peer"/> cannot be used.</summary>
