@@ -191,11 +191,11 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             var what = $"the state of an upload to {repository}";
             using var response = await client.SendAsync(HttpMethod.Get, location.ToString(), PushScope(repository), null, ct).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound) return null;
-            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Gone or HttpStatusCode.RequestedRangeNotSatisfiable)
+            if (response.StatusCode == HttpStatusCode.BadRequest)
             {
                 var body = await RegistryClient.ReadLimitedAsync(response, 64 * 1024, what, ct, truncate: true).ConfigureAwait(false);
                 var errors = RegistryError.Parse(body);
-                if (response.StatusCode == HttpStatusCode.Gone || errors.Any(e => e.Code is "BLOB_UPLOAD_UNKNOWN" or "BLOB_UPLOAD_INVALID")) return null;
+                if (errors.Any(e => e.Code is "BLOB_UPLOAD_UNKNOWN" or "BLOB_UPLOAD_INVALID")) return null;
                 throw RegistryError.ToException(response.StatusCode, errors, client.Registry, what);
             }
             await client.EnsureSuccessAsync(response, what, ct).ConfigureAwait(false);
