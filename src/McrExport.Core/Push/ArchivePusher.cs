@@ -13,7 +13,7 @@ namespace McrExport.Push;
 /// </summary>
 public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, PushOptions options)
 {
-    private readonly BlobUploader _uploader = new(client, options.ChunkSize);
+    private readonly BlobUploader _uploader = new(client, options.ChunkSize, options.Uploads, options.Log);
     private readonly ConcurrentDictionary<(string Repository, Digest Digest), byte> _present = new();
     private readonly ConcurrentDictionary<Digest, string> _holder = new();
     private readonly ConcurrentQueue<BlobPushRecord> _records = new();
@@ -78,6 +78,7 @@ public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, P
             throw new IntegrityException($"{ArchiveCatalog.Where(archive, Output.LayoutBlob.PathOf(blob.Digest))}: missing; the archive cannot be pushed");
         if (await _uploader.ExistsAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false))
         {
+            _uploader.Forget(repository, blob.Digest);
             Record(repository, blob, BlobAction.Skipped);
             _holder.TryAdd(blob.Digest, repository);
             return;
@@ -88,6 +89,7 @@ public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, P
             session = await _uploader.MountAsync(repository, blob.Digest, from, cancellationToken).ConfigureAwait(false);
             if (session is null)
             {
+                _uploader.Forget(repository, blob.Digest);
                 Record(repository, blob, BlobAction.Mounted);
                 return;
             }

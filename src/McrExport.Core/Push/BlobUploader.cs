@@ -11,10 +11,15 @@ namespace McrExport.Push;
 /// The upload half of the distribution API for one registry: HEAD, cross-repository mount, monolithic
 /// <c>POST</c>+<c>PUT</c>, chunked <c>PATCH</c> with <c>Content-Range</c> and resume of an interrupted upload
 /// (<c>GET</c> on the upload URL answers <c>Range: 0-N</c>; the upload continues at N+1), and manifest <c>PUT</c>.
+/// With <paramref name="states"/>, the newest upload URL and offset of a chunked upload are recorded after every
+/// accepted chunk, so a later run continues an upload this one could not finish.
 /// See https://github.com/opencontainers/distribution-spec/blob/main/spec.md#push.
 /// </summary>
-public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUploader.DefaultChunkSize)
+public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUploader.DefaultChunkSize, UploadStateStore? states = null,
+    Action<string>? log = null)
 {
+    private int _statesBroken;
+
     public const long DefaultChunkSize = 16L * 1024 * 1024;
 
     public RegistryClient Client => client;
@@ -62,6 +67,12 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     public async Task<(BlobAction Action, UploadRecovery Recovery)> UploadAsync(string repository, Digest digest, long size, UploadSource open,
         Uri? location, CancellationToken cancellationToken)
     {
+        if (location is null && size > chunkSize && await ResumableAsync(repository, digest, size, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            log?.Invoke($"resuming {digest.Short} at {stored.Offset} bytes");
+            var resumed = await UploadChunksAsync(repository, digest, size, open, stored.Location, stored.Offset, cancellationToken).ConfigureAwait(false);
+            return (BlobAction.UploadedChunked, resumed with { Resumes = resumed.Resumes + 1 });
+        }
         location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
         if (size <= chunkSize)
         {
@@ -107,6 +118,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
                 location = await PatchAsync(repository, location, buffer, length, offset, cancellationToken).ConfigureAwait(false);
                 offset += length;
                 failures = 0;
+                await RememberAsync(repository, digest, location, offset, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is TransientNetworkException or TransientStatusException)
             {
@@ -116,9 +128,11 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
                 {
                     (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
                     resumes++;
+                    await RememberAsync(repository, digest, location, offset, cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotFoundException)
                 {
+                    Forget(repository, digest);
                     location = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
                     offset = 0;
                     restarts++;
@@ -135,7 +149,77 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             await client.EnsureSuccessAsync(response, $"completing the upload of {digest} to {repository}", ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
+        Forget(repository, digest);
         return new UploadRecovery(resumes, restarts);
+    }
+
+    /// <summary>Drops the recorded state of an upload of <paramref name="digest"/> (committed, or found in the registry).</summary>
+    public void Forget(string repository, Digest digest) => states?.Delete(client.Authority, repository, digest);
+
+    /// <summary>
+    /// The upload a previous run left unfinished, where the registry says it stands; null (and the record dropped) when
+    /// there is none, or the registry no longer knows it (404, <c>BLOB_UPLOAD_UNKNOWN</c>, <c>BLOB_UPLOAD_INVALID</c>).
+    /// </summary>
+    public async Task<UploadState?> ResumableAsync(string repository, Digest digest, long size, CancellationToken cancellationToken)
+    {
+        if (states is null) return null;
+        UploadState? stored;
+        try
+        {
+            stored = await states.LoadAsync(client.Authority, repository, digest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DiskException e)
+        {
+            StatesBroken(e);
+            return null;
+        }
+        if (stored is null) return null;
+        if (!string.Equals(stored.Location.Authority, client.Authority, StringComparison.OrdinalIgnoreCase)
+            || await ProbeAsync(repository, stored.Location, cancellationToken).ConfigureAwait(false) is not { } probed
+            || probed.Offset > size)
+        {
+            Forget(repository, digest);
+            return null;
+        }
+        return stored with { Location = probed.Location, Offset = probed.Offset };
+    }
+
+    /// <summary>Like <see cref="StatusAsync"/>, but null when the registry does not know the upload.</summary>
+    private Task<(Uri Location, long Offset)?> ProbeAsync(string repository, Uri location, CancellationToken cancellationToken) =>
+        client.WithRetriesAsync<(Uri, long)?>(async ct =>
+        {
+            var what = $"the state of an upload to {repository}";
+            using var response = await client.SendAsync(HttpMethod.Get, location.ToString(), PushScope(repository), null, ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound) return null;
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                var body = await RegistryClient.ReadLimitedAsync(response, 64 * 1024, what, ct, truncate: true).ConfigureAwait(false);
+                var errors = RegistryError.Parse(body);
+                if (errors.Any(e => e.Code is "BLOB_UPLOAD_UNKNOWN" or "BLOB_UPLOAD_INVALID")) return null;
+                throw RegistryError.ToException(response.StatusCode, errors, client.Registry, what);
+            }
+            await client.EnsureSuccessAsync(response, what, ct).ConfigureAwait(false);
+            var next = response.Headers.Location is null ? location : LocationOf(response, "upload state");
+            return (next, NextOffset(response));
+        }, cancellationToken);
+
+    private async Task RememberAsync(string repository, Digest digest, Uri location, long offset, CancellationToken cancellationToken)
+    {
+        if (states is null || Volatile.Read(ref _statesBroken) != 0) return;
+        try
+        {
+            await states.SaveAsync(new UploadState(client.Authority, repository, digest, location, offset), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DiskException e)
+        {
+            StatesBroken(e);
+        }
+    }
+
+    private void StatesBroken(DiskException e)
+    {
+        if (Interlocked.Exchange(ref _statesBroken, 1) == 0)
+            log?.Invoke($"warning: {e.Message}; an interrupted upload will start over next time");
     }
 
     /// <summary>Where an upload stands: <c>GET</c> on its URL; the next byte to send is the end of <c>Range</c> plus one.</summary>

@@ -32,6 +32,11 @@ public static class PushCommand
             DefaultValueFactory = _ => BlobUploader.DefaultChunkSize,
             HelpName = "BYTES",
         };
+        var cacheDir = new Option<string?>("--cache-dir")
+        {
+            Description = "Cache folder where an unfinished upload is recorded, so the next push continues it (default: the user's cache folder)",
+            HelpName = "DIR",
+        };
         var registry = new RegistryOptions();
         var command = new Command("push", "Push the images of an archive into a registry, keeping manifest digests (blobs skipped when present, mounted when possible, uploaded in resumable chunks when large; foreign layers stay foreign unless told otherwise).").WithExamples(
             "mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019",
@@ -43,6 +48,7 @@ public static class PushCommand
         command.Options.Add(include);
         command.Options.Add(rewrite);
         command.Options.Add(chunkSize);
+        command.Options.Add(cacheDir);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,7 +72,8 @@ public static class PushCommand
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));
-            var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line));
+            var uploads = UploadStateStore.InCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
+            var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line), Uploads: uploads);
             var result = await new ArchivePusher(archive, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
 
             foreach (var image in result.Images)

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using McrExport.Tests.Fakes;
+using McrExport.Tests.Support;
+using Xunit;
+
+namespace McrExport.Tests.AirGap;
+
+/// <summary>A push killed half-way through a chunked upload continues it on the next run, against the real distribution registry.</summary>
+public sealed class PushResumeTests
+{
+    private const int BlobBytes = 48 * 1024 * 1024;
+    private const int ChunkBytes = 1024 * 1024;
+
+    [Fact]
+    public async Task A_push_killed_mid_upload_resumes_on_the_next_run_at_the_registry_offset()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
+        var big = Layer.Random(BlobBytes, seed: 7);
+        var image = ArchiveFixtures.Variant("huge", big);
+        source.Push("team/huge", "1.0", image);
+        using var registry = await DistributionRegistry.StartAsync(ct);
+        await using var proxy = await HoldingProxy.StartAsync(registry.BaseUri, ct);
+        using var temp = new TempFolder();
+        var tar = temp.Combine("huge.tar");
+        await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("team/huge", "1.0")], ct);
+        var cache = temp.Combine("push-cache");
+        string[] push = ["push", tar, $"{proxy.Authority}/team/huge:1.0", "--chunk-size", ChunkBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--cache-dir", cache, .. ArchiveFixtures.Insecure(proxy.Authority)];
+
+        proxy.HoldPatch = start => start >= big.Size * 4 / 10;
+        var firstOutput = new StringBuilder();
+        long killedAt;
+        using (var first = StartTool(push, temp.Combine("docker"), firstOutput))
+        {
+            try
+            {
+                var held = await Task.WhenAny(proxy.Held.Task, first.WaitForExitAsync(ct), Task.Delay(TimeSpan.FromMinutes(2), ct));
+                Assert.True(held == proxy.Held.Task, $"the first push did not reach the held chunk; exited: {first.HasExited}; {firstOutput}");
+                killedAt = await proxy.Held.Task;
+                var state = Assert.Single(Directory.GetFiles(Path.Combine(cache, "uploads"), "*.json"));
+                using var doc = JsonDocument.Parse(await File.ReadAllBytesAsync(state, ct));
+                Assert.Equal(killedAt, doc.RootElement.GetProperty("Offset").GetInt64());
+            }
+            finally
+            {
+                first.Kill(entireProcessTree: true);
+                await first.WaitForExitAsync(ct);
+            }
+        }
+        proxy.HoldPatch = null;
+        proxy.ResetCounters();
+
+        var second = await CliRunner.RunAsync(push, cancellationToken: ct);
+
+        Assert.True(second.ExitCode == 0, second.Error + registry.Log);
+        Assert.Contains($"resuming {big.Digest.Short} at {killedAt} bytes", second.Error);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"blob {big.Size} bytes; killed at {killedAt}; the rerun sent {proxy.PatchBytes} bytes in PATCH, {proxy.BodyBytes} bytes in all");
+        Assert.Equal(big.Size - killedAt, proxy.PatchBytes);
+        Assert.True(proxy.BodyBytes < big.Size * 8 / 10, $"the rerun sent {proxy.BodyBytes} of {big.Size} bytes");
+        await AssertBlobAsync(registry, "team/huge", big, ct);
+        Assert.Contains($"{proxy.Authority}/team/huge:1.0@{image.ManifestDigest}", second.Out);
+        Assert.Empty(Directory.GetFiles(Path.Combine(cache, "uploads")));
+    }
+
+    [Fact]
+    public async Task An_upload_the_registry_no_longer_knows_starts_over_and_its_record_is_dropped()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
+        var big = Layer.Random(200_000, seed: 11);
+        var image = ArchiveFixtures.Variant("stale", big);
+        source.Push("team/stale", "1.0", image);
+        using var registry = await DistributionRegistry.StartAsync(ct);
+        using var temp = new TempFolder();
+        var tar = temp.Combine("stale.tar");
+        await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("team/stale", "1.0")], ct);
+        var cache = temp.Combine("push-cache");
+        var store = McrExport.Push.UploadStateStore.InCache(cache);
+        var stale = new Uri(registry.BaseUri, $"v2/team/stale/blobs/uploads/{Guid.NewGuid()}?_state=forgotten");
+        Assert.True(await store.SaveAsync(new McrExport.Push.UploadState(registry.Authority, "team/stale", big.Digest, stale, 65536), ct));
+
+        var pushed = await CliRunner.RunAsync(["push", tar, $"{registry.Authority}/team/stale:1.0", "--chunk-size", "32768", "--cache-dir", cache,
+            .. ArchiveFixtures.Insecure(registry.Authority)], cancellationToken: ct);
+
+        Assert.True(pushed.ExitCode == 0, pushed.Error + registry.Log);
+        Assert.DoesNotContain("resuming", pushed.Error);
+        Assert.Contains($"uploaded (chunked) {big.Digest.Short}", pushed.Error);
+        await AssertBlobAsync(registry, "team/stale", big, ct);
+        Assert.Empty(Directory.GetFiles(Path.Combine(cache, "uploads")));
+    }
+
+    private static async Task AssertBlobAsync(DistributionRegistry registry, string repository, Layer blob, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(registry.BaseUri, $"v2/{repository}/blobs/{blob.Digest}")), ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(blob.Size, head.Content.Headers.ContentLength);
+        Assert.Equal(blob.Digest.ToString(), head.Headers.GetValues("Docker-Content-Digest").Single());
+    }
+
+    private static Process StartTool(IEnumerable<string> args, string dockerConfig, StringBuilder output)
+    {
+        var tool = Path.Combine(AppContext.BaseDirectory, "mcr-export.dll");
+        Assert.True(File.Exists(tool), $"{tool} is missing");
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(host) || !File.Exists(host) ? "dotnet" : host)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(tool);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["DOCKER_CONFIG"] = dockerConfig;
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
