@@ -21,7 +21,7 @@ public sealed class PushResumeTests
         var big = Layer.Random(BlobBytes, seed: 7);
         var image = ArchiveFixtures.Variant("huge", big);
         source.Push("team/huge", "1.0", image);
-        using var registry = await DistributionRegistry.StartAsync(ct);
+        await using var registry = await RegistryPeer.StartAsync(ct);
         await using var proxy = await HoldingProxy.StartAsync(registry.BaseUri, ct);
         using var temp = new TempFolder();
         var tar = temp.Combine("huge.tar");
@@ -55,7 +55,7 @@ public sealed class PushResumeTests
 
         var second = await CliRunner.RunAsync(push, cancellationToken: ct);
 
-        Assert.True(second.ExitCode == 0, second.Error + registry.Log);
+        Assert.True(second.ExitCode == 0, second.Error + registry.Tail());
         Assert.Contains($"resuming {big.Digest.Short} at {killedAt} bytes", second.Error);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"blob {big.Size} bytes; killed at {killedAt}; the rerun sent {proxy.PatchBytes} bytes in PATCH, {proxy.BodyBytes} bytes in all");
@@ -74,7 +74,7 @@ public sealed class PushResumeTests
         var big = Layer.Random(200_000, seed: 11);
         var image = ArchiveFixtures.Variant("stale", big);
         source.Push("team/stale", "1.0", image);
-        using var registry = await DistributionRegistry.StartAsync(ct);
+        await using var registry = await RegistryPeer.StartAsync(ct);
         using var temp = new TempFolder();
         var tar = temp.Combine("stale.tar");
         await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("team/stale", "1.0")], ct);
@@ -86,14 +86,14 @@ public sealed class PushResumeTests
         var pushed = await CliRunner.RunAsync(["push", tar, $"{registry.Authority}/team/stale:1.0", "--chunk-size", "32768", "--cache-dir", cache,
             .. ArchiveFixtures.Insecure(registry.Authority)], cancellationToken: ct);
 
-        Assert.True(pushed.ExitCode == 0, pushed.Error + registry.Log);
+        Assert.True(pushed.ExitCode == 0, pushed.Error + registry.Tail());
         Assert.DoesNotContain("resuming", pushed.Error);
         Assert.Contains($"uploaded (chunked) {big.Digest.Short}", pushed.Error);
         await AssertBlobAsync(registry, "team/stale", big, ct);
         Assert.Empty(Directory.GetFiles(Path.Combine(cache, "uploads")));
     }
 
-    private static async Task AssertBlobAsync(DistributionRegistry registry, string repository, Layer blob, CancellationToken ct)
+    private static async Task AssertBlobAsync(RegistryPeer registry, string repository, Layer blob, CancellationToken ct)
     {
         using var http = new HttpClient();
         using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(registry.BaseUri, $"v2/{repository}/blobs/{blob.Digest}")), ct);
