@@ -127,26 +127,19 @@ public sealed class BlobStore : IBlobReader
         Touch(target);
     }
 
-    /// <summary>Every verified blob: digest, size and last use.</summary>
-    public IEnumerable<CachedBlob> List()
+    /// <summary>Every verified blob and every partial download: digest, size and last use.</summary>
+    public IEnumerable<CachedBlob> List() => ListUnder("blobs", partial: false).Concat(ListUnder("partial", partial: true));
+
+    private IEnumerable<CachedBlob> ListUnder(string folder, bool partial)
     {
-        var blobs = Path.Combine(Root, "blobs");
-        if (!Directory.Exists(blobs)) yield break;
-        foreach (var algorithmDir in Directory.EnumerateDirectories(blobs))
+        var root = Path.Combine(Root, folder);
+        if (!Directory.Exists(root)) yield break;
+        foreach (var algorithmDir in Directory.EnumerateDirectories(root))
         foreach (var file in Directory.EnumerateFiles(algorithmDir))
         {
             if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(file)}", out var digest)) continue;
             var info = new FileInfo(file);
-            yield return new CachedBlob(digest, info.Length, info.LastWriteTimeUtc, false);
-        }
-        var partial = Path.Combine(Root, "partial");
-        if (!Directory.Exists(partial)) yield break;
-        foreach (var algorithmDir in Directory.EnumerateDirectories(partial))
-        foreach (var file in Directory.EnumerateFiles(algorithmDir))
-        {
-            if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(file)}", out var digest)) continue;
-            var info = new FileInfo(file);
-            yield return new CachedBlob(digest, info.Length, info.LastWriteTimeUtc, true);
+            yield return new CachedBlob(digest, info.Length, info.LastWriteTimeUtc, partial);
         }
     }
 
