@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(CacheCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(PushCommand.Create(console));
+        root.Subcommands.Add(CopyCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
