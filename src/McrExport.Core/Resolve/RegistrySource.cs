@@ -1,3 +1,4 @@
+using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Model;
 using McrExport.Registry;
@@ -73,7 +74,7 @@ public sealed class RegistrySource(RegistryClientPool registries, Platform host)
     }
 
     /// <summary>One child of an index, by digest: verified against the entry, an image (config fetched) or an artifact.</summary>
-    private static async Task<ManifestNode> FetchChildAsync(RegistryClient client, string repository, Descriptor child, CancellationToken cancellationToken)
+    private async Task<ManifestNode> FetchChildAsync(RegistryClient client, string repository, Descriptor child, CancellationToken cancellationToken)
     {
         var response = await client.GetManifestAsync(repository, child.Digest.ToString(), cancellationToken).ConfigureAwait(false);
         if (response.Bytes.Length != child.Size)
@@ -89,13 +90,31 @@ public sealed class RegistrySource(RegistryClientPool registries, Platform host)
         return await ReadImageAsync(client, repository, descriptor, response.Bytes, manifest, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<Image> ReadImageAsync(RegistryClient client, string repository, Descriptor descriptor, ReadOnlyMemory<byte> bytes,
+    private async Task<Image> ReadImageAsync(RegistryClient client, string repository, Descriptor descriptor, ReadOnlyMemory<byte> bytes,
         ImageManifest manifest, CancellationToken cancellationToken)
     {
-        var configBytes = await client.GetSmallBlobAsync(repository, manifest.Config, cancellationToken).ConfigureAwait(false);
+        var configBytes = FromCache(manifest.Config)
+                          ?? await client.GetSmallBlobAsync(repository, manifest.Config, cancellationToken).ConfigureAwait(false);
         var config = ManifestParser.ParseConfig(configBytes);
         ManifestParser.CheckConsistent(manifest, config);
         return new Image(descriptor, bytes, manifest, configBytes, config);
+    }
+
+    /// <summary>The config from the blob cache, verified against its descriptor; null when absent or not right.</summary>
+    private byte[]? FromCache(Descriptor config)
+    {
+        var store = registries.BlobCache;
+        if (store is null || config.Size > ManifestParser.MaxDocumentSize || !store.Contains(config.Digest, config.Size)) return null;
+        try
+        {
+            var bytes = File.ReadAllBytes(store.PathOf(config.Digest));
+            BlobVerifier.Check(config, bytes, "the cache");
+            return bytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IntegrityException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The descriptor carries the platform (from the index, else the config), as index.json entries show it.</summary>
