@@ -137,6 +137,14 @@ public sealed class HttpTransport : IDisposable
         {
             throw TlsFailure(uri, e);
         }
+        catch (HttpRequestException e) when (NetworkErrors.IsClientCertificateAlert(e, uri))
+        {
+            var folder = Options.Certificates.SuggestedFolder(uri.Port == 443 ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}");
+            throw new NetworkException(NetworkErrors.Describe(e, uri), e)
+            {
+                Hint = $"put the client certificate and its key in {Path.Combine(folder, "client.cert")} and client.key (or in --cert-dir DIR)",
+            };
+        }
         catch (HttpRequestException e) when (Find<SocketException>(e) is { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain })
         {
             var proxy = Options.Proxy.ProxyFor(uri);
