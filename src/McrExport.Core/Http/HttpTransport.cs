@@ -106,6 +106,13 @@ public sealed class HttpTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// The standing of a registry (plain http, internal) as this transport knows it, for asking a URL the registry
+    /// redirected to again later without the registry (its redirects' standing, not its credentials).
+    /// </summary>
+    public RequestOrigin OriginOf(Uri registryBaseUri) =>
+        Policy.OriginFor(registryBaseUri.Authority, registryBaseUri.Scheme, ConnectedInternal(registryBaseUri.Authority));
+
     private bool? ConnectedInternal(string authority)
     {
         var uri = new Uri("http://" + authority);

@@ -137,3 +137,28 @@ public sealed class RedirectTrustTests
         Assert.Contains("resolves to the internal address 127.0.0.1", e.Message);
     }
 }
+
+/// <summary>A segmented download asks the storage URL again for each range: the registry's standing goes with it.</summary>
+public sealed class SegmentedRedirectTrustTests
+{
+    [Fact]
+    public async Task Ranges_asked_of_plain_http_storage_directly_keep_the_registry_standing_and_get_no_credentials()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var layer = McrExport.Tests.Transfer.BigLayers.Eighty;
+        await using var registry = await FakeRegistry.StartAsync(cancellationToken: ct);
+        await using var storage = await registry.StartCdnAsync(Loopback.Cdn, ct);
+        registry.UseBasicAuth("bob", "pw");
+        registry.Push("library/big", "1", TestImages.Image(new McrExport.Model.Platform("linux", "amd64"), [layer]));
+        using var temp = new TempFolder();
+
+        var result = await CliRunner.RunAsync([registry.Reference("library/big", "1"), "-o", temp.Combine("x.tar"),
+            "--cache-dir", temp.Combine("cache"), "--username", "bob", "--password-stdin"], stdin: "pw", cancellationToken: ct);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var direct = storage.Host.Requests.Where(r => r.Path.Contains(layer.Digest.Encoded, StringComparison.Ordinal)).ToList();
+        Assert.True(direct.Count > 1, $"{direct.Count} range requests reached the storage host");
+        Assert.All(storage.Host.Requests, r => Assert.Null(r.Authorization));
+        Assert.Equal(layer.Size, registry.BytesServed(layer.Digest));
+    }
+}
