@@ -188,6 +188,7 @@ public static class ArchiveVerifier
                 var top = docker.Layers[^1];
                 var ids = new List<string> { top.DiffId.Encoded, top.Digest.Encoded };
                 if (top.V1Id is { } v1) ids.Insert(0, v1);
+                ids.AddRange(LinkedV1Ids(archive, top.Path));
                 foreach (var tag in docker.RepoTags) tops[tag] = ids;
             }
         }
@@ -211,6 +212,21 @@ public static class ArchiveVerifier
             CheckRepositories(archive, tops, known, problems);
         }
         return reported;
+    }
+
+    /// <summary>
+    /// The v1 ids whose <c>&lt;id&gt;/layer.tar</c> is a link to <paramref name="layerPath"/> (skopeo and podman write
+    /// <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder).
+    /// </summary>
+    private static IEnumerable<string> LinkedV1Ids(ImageArchive archive, string layerPath)
+    {
+        if (archive.IsFolder || !archive.Entries.TryGetValue(layerPath, out var layer)) yield break;
+        foreach (var entry in archive.Entries.Values)
+        {
+            var parts = entry.Name.Split('/');
+            if (parts.Length == 2 && parts[1] == "layer.tar" && entry.Name != layerPath && entry.Offset == layer.Offset && entry.Size == layer.Size)
+                yield return parts[0];
+        }
     }
 
     /// <summary><c>repositories</c>: every name is in <c>RepoTags</c> and points at its image's top layer (v1 id, or diff_id as Docker 25+ writes).</summary>
