@@ -155,6 +155,7 @@ public static class ArchiveVerifier
                 if (entry.Reference?.FamiliarNameWithTag is { } name) names.Add(name);
             }
         var tops = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var tagsByConfig = new Dictionary<Digest, HashSet<string>>();
 
         foreach (var docker in content.DockerImages)
         {
@@ -175,8 +176,14 @@ public static class ArchiveVerifier
             if (fromLayout)
             {
                 if (image is null) problems.Add($"{where}: the image with config {docker.ConfigDigest} is not in index.json");
-                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected && !expected.SetEquals(repoTags))
-                    problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected)
+                {
+                    // Two manifests over one config (ctr export of both) are two entries, each with its own names.
+                    if (!repoTags.IsSubsetOf(expected))
+                        problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                    else if (!tagsByConfig.TryGetValue(docker.ConfigDigest, out var seen)) tagsByConfig[docker.ConfigDigest] = [.. repoTags];
+                    else seen.UnionWith(repoTags);
+                }
             }
             else
             {
@@ -192,6 +199,10 @@ public static class ArchiveVerifier
                 foreach (var tag in docker.RepoTags) tops[tag] = ids;
             }
         }
+
+        foreach (var (config, seen) in tagsByConfig)
+            if (namesByConfig[config] is var expected && !expected.SetEquals(seen))
+                problems.Add($"{where}: RepoTags [{string.Join(", ", seen)}] of {config.Short} disagree with index.json names [{string.Join(", ", expected)}]");
 
         if (fromLayout)
         {

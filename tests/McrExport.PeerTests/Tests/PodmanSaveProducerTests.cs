@@ -43,12 +43,16 @@ public sealed class PodmanSaveProducerTests(Peers.Peers peers) : ProducerTestBas
         var images = await Peers.ImagesAsync();
         var podman = await Peers.PodmanAsync();
         var small = images.Catalog.Small.ConfigDigest;
-        var zstd = images.Catalog.Zstd.ConfigDigest;
         await Run(podman, "pull", "-q", "--tls-verify=false", images.Small);
         await Run(podman, "pull", "-q", "--tls-verify=false", images.Zstd);
+        await Run(podman, "pull", "-q", "--tls-verify=false", images.Multi);
         await Run(podman, "tag", images.Small, "localhost/producers/podman-a:v1");
-        await Run(podman, "tag", images.Zstd, "localhost/producers/podman-b:v1");
+        await Run(podman, "tag", images.Multi, "localhost/producers/podman-b:v1");
         var saved = Folder.Combine("podman-m.tar");
+        // podman 4.3 cannot write a zstd layer into a docker archive: the real behaviour.
+        var zstdRefused = await podman.RunAsync(["save", "-m", "-o", Folder.Combine("zstd.tar"), images.Small, images.Zstd], cancellationToken: Token);
+        Assert.False(zstdRefused.Succeeded);
+        Assert.Contains("zstd compression is not supported for docker images", zstdRefused.StdErr);
         await Run(podman, "save", "-m", "-o", saved, "localhost/producers/podman-a:v1", "localhost/producers/podman-b:v1");
 
         var verified = await VerifyAsync(saved, 2);
@@ -58,14 +62,14 @@ public sealed class PodmanSaveProducerTests(Peers.Peers peers) : ProducerTestBas
         Assert.Contains($"{registry.Authority}/producers/podman-a:v1@sha256:", pushed.StdOut);
         Assert.Contains($"{registry.Authority}/producers/podman-b:v1@sha256:", pushed.StdOut);
         Assert.Equal(small, await ConfigDigestAsync($"docker://{registry.Reference("producers/podman-a", "v1")}", "--tls-verify=false"));
-        var zstdPushed = await ConfigDigestAsync($"docker://{registry.Reference("producers/podman-b", "v1")}", "--tls-verify=false");
-        Assert.Contains(zstdPushed.ToString(), verified.StdOut);
+        var secondPushed = await ConfigDigestAsync($"docker://{registry.Reference("producers/podman-b", "v1")}", "--tls-verify=false");
+        Assert.Contains(secondPushed.ToString(), verified.StdOut);
 
         var ociArchive = Folder.Combine("two.oci.tar");
         var copied = await Tool("copy", saved, $"oci-archive:{ociArchive}", "--cache-dir", Cache);
         Assert.Contains("2 image(s)", copied.StdOut);
         await VerifyAsync(ociArchive, 2);
-        await Run(podman, "rmi", "--force", images.Small, images.Zstd, "localhost/producers/podman-a:v1", "localhost/producers/podman-b:v1");
+        await Run(podman, "rmi", "--force", images.Small, images.Zstd, images.Multi, "localhost/producers/podman-a:v1", "localhost/producers/podman-b:v1");
         // podman 4.3 loads one image from an OCI archive only: the real behaviour, not a fault of the archive.
         var refused = await podman.RunAsync(["load", "-i", ociArchive], cancellationToken: Token);
         Assert.False(refused.Succeeded, refused.Describe());
@@ -75,8 +79,8 @@ public sealed class PodmanSaveProducerTests(Peers.Peers peers) : ProducerTestBas
         await Run(podman, "load", "-i", dockerArchive);
         var ids = await Run(podman, "images", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}", "--no-trunc");
         Assert.Contains($"{small} localhost/producers/podman-a:v1", ids.StdOut);
-        Assert.Contains($"{zstdPushed} localhost/producers/podman-b:v1", ids.StdOut);
-        await podman.RunAsync(["rmi", "--force", small.Encoded, zstdPushed.Encoded], cancellationToken: Token);
+        Assert.Contains($"{secondPushed} localhost/producers/podman-b:v1", ids.StdOut);
+        await podman.RunAsync(["rmi", "--force", small.Encoded, secondPushed.Encoded], cancellationToken: Token);
     }
 
     [Fact]
