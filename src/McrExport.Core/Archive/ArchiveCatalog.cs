@@ -29,22 +29,43 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
         }
 
         var tops = new List<ArchivedTop>();
+        // Each distinct manifest is read, checked and parsed once however often index.json names it, so memory stays
+        // flat in the number of references.
+        var known = new Dictionary<Digest, ArchivedTop?>();
         foreach (var entry in index.Manifests)
         {
+            if (known.TryGetValue(entry.Digest, out var same))
+            {
+                if (same is not null) tops.Add(same with { Entry = entry });
+                continue;
+            }
+            var countBefore = tops.Count;
+            known[entry.Digest] = null;
+            ReadTop(archive, entry, tops, problems);
+            if (tops.Count > countBefore) known[entry.Digest] = tops[^1];
+        }
+        return new ArchiveCatalog(tops, true);
+    }
+
+    private static void ReadTop(ImageArchive archive, Descriptor entry, List<ArchivedTop> tops, ICollection<string> problems)
+    {
+        {
             var bytes = ReadDocument(archive, entry, problems);
-            if (bytes is null) continue;
+            if (bytes is null) return;
             var path = Where(archive, LayoutBlob.PathOf(entry.Digest));
             object parsed;
             try { parsed = ManifestParser.Parse(bytes, entry.MediaType); }
-            catch (IntegrityException e) { problems.Add($"{path}: {e.Message}"); continue; }
+            catch (IntegrityException e) { problems.Add($"{path}: {e.Message}"); return; }
             if (parsed is ImageManifest manifest)
             {
                 if (ReadImage(archive, entry, bytes, manifest, problems) is { } image) tops.Add(new ArchivedTop(entry, bytes, [image], false));
-                continue;
+                return;
             }
             var children = new List<ArchivedImage>();
+            var seenChildren = new HashSet<Digest>();
             foreach (var child in ((ImageIndex)parsed).Manifests)
             {
+                if (!seenChildren.Add(child.Digest)) continue;
                 if (!MediaTypes.IsImageManifest(child.MediaType)) continue;
                 if (!Resolve.PlatformSelector.IsImage(child) && !archive.ContainsBlob(child.Digest)) continue;
                 var childBytes = ReadDocument(archive, child, problems);
@@ -59,7 +80,6 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
             }
             tops.Add(new ArchivedTop(entry, bytes, children, true));
         }
-        return new ArchiveCatalog(tops, true);
     }
 
     private static ArchivedImage? ReadImage(ImageArchive archive, Descriptor entry, byte[] bytes, ImageManifest manifest, ICollection<string> problems)

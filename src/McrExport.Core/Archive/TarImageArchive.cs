@@ -1,3 +1,4 @@
+using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Output;
 
@@ -6,8 +7,10 @@ namespace McrExport.Archive;
 /// <summary>A tar indexed in one pass over its headers; file bytes are read in place (no extraction).</summary>
 public sealed class TarImageArchive : ImageArchive
 {
-    private TarImageArchive(string path, IReadOnlyDictionary<string, ArchiveEntry> entries, IReadOnlyList<string> problems)
-        : base(path, entries, problems) { }
+    private readonly FileIdentity? _identity;
+
+    private TarImageArchive(string path, IReadOnlyDictionary<string, ArchiveEntry> entries, IReadOnlyList<string> problems, FileIdentity? identity)
+        : base(path, entries, problems) => _identity = identity;
 
     public override bool IsFolder => false;
 
@@ -15,7 +18,7 @@ public sealed class TarImageArchive : ImageArchive
     {
         var entries = new Dictionary<string, ArchiveEntry>(StringComparer.Ordinal);
         var problems = new List<string>();
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, TarIndex.Block);
+        using var file = SafeFile.OpenRead(path, out var identity, TarIndex.Block, FileOptions.None);
         List<TarIndex.Item> items;
         string? problem;
         try { (items, problem) = TarIndex.Read(file); }
@@ -35,13 +38,18 @@ public sealed class TarImageArchive : ImageArchive
                 problems.Add($"{path}: '{item.Name}' appears more than once");
         }
         if (entries.Count == 0 && problems.Count == 0) problems.Add($"{path}: the tar holds no files");
-        return new TarImageArchive(path, entries, problems);
+        return new TarImageArchive(path, entries, problems, identity);
     }
 
     public override Stream OpenRead(string name)
     {
         var entry = Entries[name];
-        var file = new FileStream(Location, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        var file = SafeFile.OpenRead(Location, out var now);
+        if (_identity is not null && now is not null && !now.SameContentAs(_identity))
+        {
+            file.Dispose();
+            throw new UnsafeFileException(Location, "changed since its headers were read");
+        }
         file.Position = Math.Min(entry.Offset, file.Length);
         return new BoundedStream(file, entry.Size);
     }

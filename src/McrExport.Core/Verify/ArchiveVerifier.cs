@@ -14,7 +14,11 @@ namespace McrExport.Verify;
 /// </summary>
 public static class ArchiveVerifier
 {
-    public static async Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken)
+    public static Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken) =>
+        VerifyAsync(path, BlobScan.DefaultExpansionLimit, cancellationToken);
+
+    /// <summary>Verifies with a bound on how far one layer may expand (<see cref="BlobScan.ExpansionLimitOption"/>).</summary>
+    public static async Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken)
     {
         var archive = ImageArchive.Open(path);
         var problems = new ConcurrentBag<string>(archive.Problems);
@@ -22,7 +26,7 @@ public static class ArchiveVerifier
         var catalog = ArchiveCatalog.Read(archive, list);
         var expectations = new Dictionary<Digest, BlobExpectation>();
         foreach (var top in catalog.Tops) Expect(expectations, top.Entry.Digest, new BlobExpectation(top.Entry.Size, null, null, top.IsIndex ? "index" : "manifest"));
-        foreach (var image in catalog.Images) ExpectImage(expectations, image);
+        foreach (var image in catalog.Images.DistinctBy(i => i.ManifestDescriptor.Digest)) ExpectImage(expectations, image);
 
         var images = catalog.Tops.SelectMany(t => t.Images.Where(i => Resolve.PlatformSelector.IsImage(i.ManifestDescriptor)).Select(i => (Names: t.Name is null ? new List<string>() : [t.Name], Image: i)))
             .GroupBy(x => x.Image.ManifestDescriptor.Digest)
@@ -30,6 +34,7 @@ public static class ArchiveVerifier
 
         if (catalog.HasIndex && !archive.Contains(OciLayoutContent.LayoutFileName))
             list.Add($"{ArchiveCatalog.Where(archive, OciLayoutContent.LayoutFileName)}: missing beside index.json");
+        if (LayoutVersion.Check(archive) is { } layoutProblem) list.Add(layoutProblem);
         if (archive.Contains(DockerArchiveManifest.ManifestFileName))
             images.AddRange(CheckDockerManifest(archive, catalog, expectations, list));
         else if (!catalog.HasIndex)
@@ -63,7 +68,7 @@ public static class ArchiveVerifier
             expectations.TryGetValue(blob.Digest, out var expected);
             var where = ArchiveCatalog.Where(archive, blob.Entry.Name);
             await using var stream = archive.OpenRead(blob.Entry.Name);
-            var scan = await BlobScan.RunAsync(stream, blob.Digest.Algorithm, expected?.Compression, ct).ConfigureAwait(false);
+            var scan = await BlobScan.RunAsync(stream, blob.Digest.Algorithm, expected?.Compression, expansionLimit, ct).ConfigureAwait(false);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != blob.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {blob.Entry.Size} bytes could be read (truncated)");
@@ -117,6 +122,9 @@ public static class ArchiveVerifier
             .ToDictionary(g => g.Key, g => g.Select(t => t.Reference).OfType<ImageReference>()
                 .Select(r => r.FamiliarNameWithTag).OfType<string>().ToHashSet(StringComparer.Ordinal));
         var topDiffIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A config named by many entries is read and parsed once.
+        var configs = new Dictionary<string, ImageConfig?>(StringComparer.Ordinal);
+        var checkedEntries = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var item in items)
         {
@@ -125,12 +133,15 @@ public static class ArchiveVerifier
                 problems.Add($"{where}: Config '{item.Config}' is not a blob of the archive");
                 continue;
             }
-            ImageConfig config;
-            try
+            if (!configs.TryGetValue(item.Config, out var parsedConfig))
             {
-                config = ManifestParser.ParseConfig(archive.ReadSmall(item.Config));
+                try { parsedConfig = ManifestParser.ParseConfig(archive.ReadSmall(item.Config)); }
+                catch (IntegrityException e) { problems.Add($"{ArchiveCatalog.Where(archive, item.Config)}: {e.Message}"); parsedConfig = null; }
+                configs[item.Config] = parsedConfig;
             }
-            catch (IntegrityException e) { problems.Add($"{ArchiveCatalog.Where(archive, item.Config)}: {e.Message}"); continue; }
+            if (parsedConfig is not { } config) continue;
+            // The same entry named again (same config, layers and tags) has nothing new to check.
+            if (!checkedEntries.Add($"{item.Config}\n{string.Join('\n', item.Layers)}\n\n{string.Join('\n', item.RepoTags)}")) continue;
             if (config.DiffIds.Count != item.Layers.Count)
                 problems.Add($"{where}: {item.Config} lists {config.DiffIds.Count} diff_ids but the entry has {item.Layers.Count} layers");
             Expect(expectations, configDigest, new BlobExpectation(-1, null, null, "config"));

@@ -69,6 +69,7 @@ public static class PushCommand
                 { Hint = "export again without --uncompressed-layers" };
 
             var (host, targets) = Targets(catalog, parse.GetValue(destination)!, parse.GetValue(all));
+            await ArchivePreflight.CheckAsync(archive, targets, mode, cancellationToken).ConfigureAwait(false);
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));
