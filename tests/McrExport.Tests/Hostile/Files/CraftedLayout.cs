@@ -32,7 +32,7 @@ public sealed class CraftedLayout
     public string Combine(string name) => Path.Combine(Root, name);
 
     /// <summary>Writes a layout of one image over <paramref name="layers"/>, named <paramref name="entries"/> times in index.json.</summary>
-    public static CraftedLayout Write(string root, IReadOnlyList<Layer> layers, int entries = 1, string tag = "hostile/files:1")
+    public static CraftedLayout Write(string root, IReadOnlyList<Layer> layers, int entries = 1, string tag = "hostile/files:1", bool named = true)
     {
         Directory.CreateDirectory(Path.Combine(root, "blobs", "sha256"));
         var config = TestImages.Config(new Platform("linux", "amd64"), layers.Select(l => l.DiffId));
@@ -44,7 +44,7 @@ public sealed class CraftedLayout
         File.WriteAllBytes(Blob(root, manifestDigest), manifest);
         foreach (var layer in layers.DistinctBy(l => l.Digest)) File.WriteAllBytes(Blob(root, layer.Digest), layer.Bytes);
         var entry = "{\"mediaType\":\"" + MediaTypes.OciManifest + "\",\"digest\":\"" + manifestDigest + "\",\"size\":" + manifest.Length
-            + ",\"annotations\":{\"io.containerd.image.name\":\"127.0.0.1:5000/" + tag + "\",\"org.opencontainers.image.ref.name\":\"" + tag.Split(':')[^1] + "\"}}";
+            + (named ? "" : "}") + (!named ? "" : ",\"annotations\":{\"io.containerd.image.name\":\"127.0.0.1:5000/" + tag + "\",\"org.opencontainers.image.ref.name\":\"" + tag.Split(':')[^1] + "\"}}");
         var index = new StringBuilder("""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[""");
         for (var i = 0; i < entries; i++) index.Append(i == 0 ? "" : ",").Append(entry);
         index.Append("]}");
