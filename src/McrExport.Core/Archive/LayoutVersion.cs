@@ -14,7 +14,7 @@ public static class LayoutVersion
     public static string? Check(ImageArchive archive)
     {
         if (!archive.Contains(OciLayoutContent.LayoutFileName)) return null;
-        var where = ArchiveCatalog.Where(archive, OciLayoutContent.LayoutFileName);
+        var where = archive.Where(OciLayoutContent.LayoutFileName);
         byte[] bytes;
         try { bytes = archive.ReadSmall(OciLayoutContent.LayoutFileName); }
         catch (Errors.IntegrityException e) { return $"{where}: {e.Message}"; }

@@ -15,6 +15,9 @@ internal static class TarIndex
     /// <summary>The largest pax or GNU long-name record read into memory.</summary>
     public const int MaxExtendedHeader = 1 << 20;
 
+    /// <summary>The largest size an 11-digit octal field holds (8 GiB - 1).</summary>
+    private const long MaxOctalSize = (1L << 33) - 1;
+
     /// <summary>One member: its name, tar type, where its data starts and how long it is, and a link's target.</summary>
     public sealed record Item(string Name, char Type, long Offset, long Size, string? LinkName = null);
 
@@ -80,6 +83,9 @@ internal static class TarIndex
                     else longLink = longText;
                     continue;
             }
+            // A header size that is set (not 0 and not the largest octal, as writers leave it for 8 GiB and more) must agree with the pax size.
+            if (paxSize is { } ps && headerSize.Value is not 0 and not MaxOctalSize && headerSize.Value != ps && type is not ('x' or 'g'))
+                return (items, $"the pax size of '{shown}' contradicts its header ({ps} and {headerSize.Value})");
             var link = type is '1' or '2' ? longLink ?? Text(header.AsSpan(157, 100)) : null;
             items.Add(new Item(shown, type == '\0' ? '0' : type, data, size, link));
             longName = null;
