@@ -30,6 +30,11 @@ public static class LayoutVersion
         {
             return $"{where}: is not JSON ({e.Message})";
         }
+        catch (InvalidOperationException e)
+        {
+            // A string that is not valid UTF-8, or a lone surrogate escape.
+            return $"{where}: holds text that is not valid ({e.Message})";
+        }
     }
 
     /// <summary>True for <c>1.MINOR.PATCH</c> (numbers, with an optional pre-release or build suffix).</summary>
