@@ -17,9 +17,16 @@ namespace McrExport.Verify;
 public static class ArchiveVerifier
 {
     public static Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken) =>
-        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), cancellationToken);
+        VerifyAsync(path, BlobScan.DefaultExpansionLimit, cancellationToken);
 
-    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken)
+    /// <summary>Verifies with a bound on how far one layer may expand (<see cref="BlobScan.ExpansionLimitOption"/>).</summary>
+    public static Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken) =>
+        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), expansionLimit, cancellationToken);
+
+    public static Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken) =>
+        VerifyAsync(content, BlobScan.DefaultExpansionLimit, cancellationToken);
+
+    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken)
     {
         var archive = content.Archive;
         var list = new List<string>(content.Problems);
@@ -42,6 +49,8 @@ public static class ArchiveVerifier
         }
         if (content.HasIndex && !archive.Contains(OciLayoutContent.LayoutFileName))
             list.Add($"{archive.Where(OciLayoutContent.LayoutFileName)}: missing beside index.json");
+        // With index.json the layout reader has checked oci-layout already.
+        if (!content.HasIndex && LayoutVersion.Check(archive) is { } layoutProblem) list.Add(layoutProblem);
         if (archive.Contains(DockerArchiveManifest.ManifestFileName))
             images.AddRange(CheckDockerImages(content, fromLayout, expectations, list));
 
@@ -80,7 +89,7 @@ public static class ArchiveVerifier
             var where = archive.Where(file.Entry.Name);
             var algorithm = file.Named?.Algorithm ?? Digest.Sha256;
             await using var stream = archive.OpenRead(file.Entry.Name);
-            var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, ct).ConfigureAwait(false);
+            var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, expansionLimit, ct).ConfigureAwait(false);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != file.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {file.Entry.Size} bytes could be read (truncated)");
