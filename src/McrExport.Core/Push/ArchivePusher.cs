@@ -94,7 +94,10 @@ public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, P
                 return;
             }
         }
-        var (action, recovery) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size, () => archive.OpenBlob(blob.Digest), session, cancellationToken)
+        var observer = options.Observer ?? NullPushObserver.Instance;
+        observer.Started(blob, repository);
+        var (action, recovery) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size,
+                () => new Observing.ObservedStream(archive.OpenBlob(blob.Digest), n => observer.Progress(blob, n)), session, cancellationToken)
             .ConfigureAwait(false);
         _holder.TryAdd(blob.Digest, repository);
         Record(repository, blob, action, recovery);
@@ -104,6 +107,7 @@ public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, P
     {
         recovery ??= UploadRecovery.None;
         _records.Enqueue(new BlobPushRecord(repository, blob.Digest, blob.Size, action, recovery.Resumes, recovery.Restarts));
+        options.Observer?.Completed(blob, repository, action);
         if (action != BlobAction.Skipped)
             options.Log?.Invoke($"{action switch
             {

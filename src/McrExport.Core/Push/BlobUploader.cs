@@ -123,7 +123,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             catch (Exception e) when (e is TransientNetworkException or TransientStatusException)
             {
                 if (++failures > client.Retry.MaxRetries) throw e is TransientStatusException s ? s.Final : ((TransientNetworkException)e).ToFinal(failures);
-                await Task.Delay(client.Retry.DelayFor(failures), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(client.Retry.DelayFor(failures, null, $"{digest.Short} to {repository}", e.Message), cancellationToken).ConfigureAwait(false);
                 try
                 {
                     (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
@@ -132,6 +132,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
                 }
                 catch (NotFoundException)
                 {
+                    log?.Invoke($"starting over: {client.Registry} no longer knows the upload of {digest.Short} to {repository}");
                     Forget(repository, digest);
                     location = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
                     offset = 0;
@@ -178,6 +179,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             || await ProbeAsync(repository, stored.Location, cancellationToken).ConfigureAwait(false) is not { } probed
             || probed.Offset > size)
         {
+            log?.Invoke($"starting over: {client.Registry} no longer knows the saved upload of {digest.Short} to {repository} (it stood at {Content.DiskErrors.FormatSize(stored.Offset)})");
             Forget(repository, digest);
             return null;
         }
@@ -269,6 +271,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     private static void Skip(Stream source, long offset)
     {
         if (offset == 0) return;
+        if (source is Observing.ObservedStream observed) { Skip(observed.Inner, offset); return; }
         if (source.CanSeek) { source.Seek(offset, SeekOrigin.Current); return; }
         if (source is Archive.BoundedStream bounded) { bounded.Skip(offset); return; }
         var scratch = new byte[81920];

@@ -14,7 +14,7 @@ namespace McrExport.Verify;
 /// </summary>
 public static class ArchiveVerifier
 {
-    public static async Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken)
+    public static async Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken, IVerifyObserver? observer = null)
     {
         var archive = ImageArchive.Open(path);
         var problems = new ConcurrentBag<string>(archive.Problems);
@@ -62,8 +62,11 @@ public static class ArchiveVerifier
         {
             expectations.TryGetValue(blob.Digest, out var expected);
             var where = ArchiveCatalog.Where(archive, blob.Entry.Name);
-            await using var stream = archive.OpenRead(blob.Entry.Name);
+            observer?.Started(blob.Entry.Name, blob.Entry.Size);
+            await using var stream = observer is null ? archive.OpenRead(blob.Entry.Name)
+                : new Observing.ObservedStream(archive.OpenRead(blob.Entry.Name), n => observer.Progress(blob.Entry.Name, n));
             var scan = await BlobScan.RunAsync(stream, blob.Digest.Algorithm, expected?.Compression, ct).ConfigureAwait(false);
+            observer?.Completed(blob.Entry.Name);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != blob.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {blob.Entry.Size} bytes could be read (truncated)");

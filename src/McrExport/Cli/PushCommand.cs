@@ -1,5 +1,7 @@
 using System.CommandLine;
 using McrExport.Archive;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Model;
@@ -37,6 +39,8 @@ public static class PushCommand
             Description = "Cache folder where an unfinished upload is recorded, so the next push continues it (default: the user's cache folder)",
             HelpName = "DIR",
         };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md) instead of the result lines" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; only the result lines and errors" };
         var registry = new RegistryOptions();
         var command = new Command("push", "Push the images of an archive into a registry, keeping manifest digests (blobs skipped when present, mounted when possible, uploaded in resumable chunks when large; foreign layers stay foreign unless told otherwise).").WithExamples(
             "mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019",
@@ -49,6 +53,8 @@ public static class PushCommand
         command.Options.Add(rewrite);
         command.Options.Add(chunkSize);
         command.Options.Add(cacheDir);
+        command.Options.Add(json);
+        command.Options.Add(quiet);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -74,15 +80,29 @@ public static class PushCommand
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));
             var uploads = UploadStateStore.InCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
-            var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line), Uploads: uploads);
-            var result = await new ArchivePusher(archive, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
+            // in logs the pusher's own line per blob says what happened; the reporter adds totals and retries
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json), perBlobLines: false);
+            reporter.Watch(pool.Retry);
+            var options = new PushOptions(mode, chunk, Log: reporter.Line, Uploads: uploads, Observer: reporter);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = await reporter.RunAsync(() => new ArchivePusher(archive, client, options).PushAsync(targets, cancellationToken)).ConfigureAwait(false);
 
+            var uploaded = result.Count(BlobAction.UploadedMonolithic) + result.Count(BlobAction.UploadedChunked);
+            if (parse.GetValue(json))
+            {
+                await console.Out.WriteAsync(CliJson.Write(new PushDocument(host,
+                    result.Images.Select(i => new PushedImageEntry(i.Reference, i.Digest.ToString(), i.OriginalDigest.ToString(), i.Rewritten)).ToList(),
+                    new PushedBlobCounts(uploaded, result.UploadedBytes, result.Count(BlobAction.Mounted), result.Count(BlobAction.Skipped),
+                        result.Count(BlobAction.LeftForeign), result.Blobs.Count(b => b.Resumes > 0), result.Blobs.Count(b => b.Restarts > 0)),
+                    Math.Round(clock.Elapsed.TotalSeconds, 3)), CliJson.Types.PushDocument)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
             foreach (var image in result.Images)
                 await console.Out.WriteLineAsync(image.Rewritten
                     ? $"{image.Reference}@{image.Digest} (new digest: foreign layers rewritten; the archive had {image.OriginalDigest})"
                     : $"{image.Reference}@{image.Digest}").ConfigureAwait(false);
             await console.Out.WriteLineAsync(
-                $"blobs: {result.Count(BlobAction.UploadedMonolithic) + result.Count(BlobAction.UploadedChunked)} uploaded ({DiskErrors.FormatSize(result.UploadedBytes)}), " +
+                $"blobs: {uploaded} uploaded ({DiskErrors.FormatSize(result.UploadedBytes)}), " +
                 $"{result.Count(BlobAction.Mounted)} mounted, {result.Count(BlobAction.Skipped)} already there, {result.Count(BlobAction.LeftForeign)} foreign left foreign")
                 .ConfigureAwait(false);
             return ExitCodes.Ok;

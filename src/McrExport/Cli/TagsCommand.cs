@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McrExport.Cli.Json;
 using McrExport.Errors;
 using McrExport.Model;
 using Microsoft.Extensions.FileSystemGlobbing;
@@ -12,20 +13,28 @@ public static class TagsCommand
     {
         var repository = new Argument<string>("repository") { Description = "Repository, e.g. windows/servercore or docker.io/library/alpine" };
         var filter = new Option<string[]>("--filter") { Description = "Glob pattern(s) for tags, e.g. 'ltsc20*'", Arity = ArgumentArity.ZeroOrMore, HelpName = "GLOB" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md)" };
         var registry = new RegistryOptions();
         var command = new Command("tags", "List a repository's tags (following pagination), optionally filtered by glob patterns.").WithExamples(
             "mcr-export tags windows/servercore --filter 'ltsc20*'",
             "mcr-export tags dotnet/runtime --filter '8.0*-nanoserver-*'");
         command.Arguments.Add(repository);
         command.Options.Add(filter);
+        command.Options.Add(json);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var repo = ImageReference.ParseRepository(parse.GetValue(repository) ?? "");
             var pool = registry.CreatePool(parse, console, [repo.Registry]);
             using var transport = pool.Transport;
+            var patterns = parse.GetValue(filter) ?? [];
+            var matching = Filter([], patterns).ToList(); // the patterns are checked before the network
             var tags = await pool.For(repo).ListTagsAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
-            foreach (var tag in Filter(tags, parse.GetValue(filter) ?? [])) console.Out.WriteLine(tag);
+            matching = Filter(tags, patterns).ToList();
+            if (parse.GetValue(json))
+                console.Out.Write(CliJson.Write(new TagsDocument(repo.Repository, repo.Registry, patterns, tags.Count, matching), CliJson.Types.TagsDocument));
+            else
+                foreach (var tag in matching) console.Out.WriteLine(tag);
             return ExitCodes.Ok;
         });
         return command;

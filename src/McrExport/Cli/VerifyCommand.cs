@@ -1,4 +1,6 @@
 using System.CommandLine;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Verify;
@@ -14,11 +16,23 @@ public static class VerifyCommand
         var command = new Command("verify", "Check an archive offline: every blob's digest and size, every layer decompresses (gzip, zstd or plain) to its config's diff_id, manifest.json, index.json and repositories agree. Exit 0 only when all holds; 6 otherwise.").WithExamples(
             "mcr-export verify servercore.tar",
             "mcr-export verify ./servercore-layout");
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md); the exit code is the same" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; only the result" };
         command.Arguments.Add(path);
+        command.Options.Add(json);
+        command.Options.Add(quiet);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var location = parse.GetValue(path)!;
-            var result = await ArchiveVerifier.VerifyAsync(location, cancellationToken).ConfigureAwait(false);
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json), perBlobLines: false);
+            var result = await reporter.RunAsync(() => ArchiveVerifier.VerifyAsync(location, cancellationToken, reporter)).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await console.Out.WriteAsync(CliJson.Write(new VerifyDocument(location, result.Ok,
+                    result.Images.Select(i => new VerifiedImageEntry(i.Names, JsonPlatform.FromDisplay(i.Platform), i.Digest, i.Layers, i.Size)).ToList(),
+                    result.BlobsChecked, result.BytesChecked, result.Problems), CliJson.Types.VerifyDocument)).ConfigureAwait(false);
+                return result.Ok ? ExitCodes.Ok : ExitCodes.Integrity;
+            }
             foreach (var image in result.Images)
             {
                 var name = image.Names.Count == 0 ? "(no name)" : string.Join(", ", image.Names);

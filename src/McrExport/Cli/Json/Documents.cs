@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+
+namespace McrExport.Cli.Json;
+
+/// <summary>What every document starts with: the version of its shape (docs/json.md), and the command that wrote it.</summary>
+public abstract record JsonDocumentBase(string Command)
+{
+    /// <summary>Raised only when a field changes meaning or goes away; new fields keep the version.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    [JsonPropertyOrder(-2)]
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    [JsonPropertyOrder(-1)]
+    public string Command { get; init; } = Command;
+}
+
+/// <summary><c>mcr-export export --json</c>.</summary>
+public sealed record ExportDocument(
+    IReadOnlyList<ExportedImage> Images,
+    string Format,
+    string Output,
+    long OutputBytes,
+    long BytesDownloaded,
+    long BytesResumed,
+    long BytesFromCache,
+    int BlobsDownloaded,
+    int BlobsResumed,
+    int BlobsFromCache,
+    double Seconds) : JsonDocumentBase("export");
+
+public sealed record ExportedImage(
+    string Reference,
+    JsonPlatform Platform,
+    string ManifestDigest,
+    string ManifestMediaType,
+    string ConfigDigest,
+    int Layers,
+    int ForeignLayers,
+    long Size);
+
+/// <summary><c>mcr-export inspect --json</c>.</summary>
+public sealed record InspectDocument(
+    string Reference,
+    string? IndexDigest,
+    IReadOnlyList<InspectedPlatform> Platforms,
+    string ManifestDigest,
+    string ManifestMediaType,
+    JsonPlatform Platform,
+    string ConfigDigest,
+    long Size,
+    IReadOnlyList<InspectedLayer> Layers) : JsonDocumentBase("inspect");
+
+public sealed record InspectedPlatform(JsonPlatform Platform, string Digest, bool Chosen);
+
+public sealed record InspectedLayer(string Digest, long Size, string MediaType, bool Foreign, IReadOnlyList<JsonSource> Sources);
+
+/// <summary><c>mcr-export tags --json</c>.</summary>
+public sealed record TagsDocument(string Repository, string Registry, IReadOnlyList<string> Filters, int Total, IReadOnlyList<string> Tags)
+    : JsonDocumentBase("tags");
+
+/// <summary><c>mcr-export verify --json</c>.</summary>
+public sealed record VerifyDocument(string Archive, bool Ok, IReadOnlyList<VerifiedImageEntry> Images, int BlobsChecked, long BytesChecked,
+    IReadOnlyList<string> Problems) : JsonDocumentBase("verify");
+
+public sealed record VerifiedImageEntry(IReadOnlyList<string> Names, JsonPlatform Platform, string ManifestDigest, int Layers, long Size);
+
+/// <summary><c>mcr-export push --json</c>.</summary>
+public sealed record PushDocument(string Registry, IReadOnlyList<PushedImageEntry> Images, PushedBlobCounts Blobs, double Seconds)
+    : JsonDocumentBase("push");
+
+public sealed record PushedImageEntry(string Reference, string Digest, string OriginalDigest, bool Rewritten);
+
+public sealed record PushedBlobCounts(int Uploaded, long UploadedBytes, int Mounted, int AlreadyThere, int LeftForeign, int Resumed, int Restarted);
+
+/// <summary><c>mcr-export cache list --json</c>.</summary>
+public sealed record CacheListDocument(string Root, int Count, long Bytes, IReadOnlyList<CachedBlobEntry> Blobs) : JsonDocumentBase("cache list");
+
+public sealed record CachedBlobEntry(string Digest, long Size, DateTime LastUsed, bool Partial);
