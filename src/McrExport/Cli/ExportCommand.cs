@@ -50,6 +50,12 @@ public static class ExportCommand
         };
         var uncompressed = new Option<bool>("--uncompressed-layers") { Description = "docker-tar: write layers as plain tars (as old docker save did)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
+        var connections = new Option<int>("--connections")
+        {
+            Description = "Connections per blob of 64 MiB or more, each fetching a range (1: one stream per blob); at most 16 in all",
+            DefaultValueFactory = _ => TransferOptions.DefaultConnections,
+            HelpName = "N",
+        };
         var stall = new Option<int>("--stall-timeout") { Description = "Seconds without data before a download is resumed", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not use the blob cache" };
@@ -68,7 +74,7 @@ public static class ExportCommand
         root.Options.Add(allPlatforms);
         root.Options.Add(uncompressed);
         registry.AddTo(root);
-        foreach (var option in new Option[] { parallel, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
+        foreach (var option in new Option[] { parallel, connections, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -103,6 +109,7 @@ public static class ExportCommand
                 if (parse.GetValue(ociTypes)) throw new UsageException("--all-platforms keeps the index's bytes; it excludes --oci-media-types");
             }
             if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel must be between 1 and 64");
+            if (parse.GetValue(connections) is < 1 or > 16) throw new UsageException("--connections must be between 1 and 16");
             if (parse.GetValue(stall) is < 1 or > 3600) throw new UsageException("--stall-timeout must be between 1 and 3600 seconds");
             if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
 
@@ -124,7 +131,10 @@ public static class ExportCommand
                 OciMediaTypes = parse.GetValue(ociTypes),
                 UncompressedLayers = parse.GetValue(uncompressed),
                 AllPlatforms = parse.GetValue(allPlatforms),
-                Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry),
+                Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry)
+                {
+                    Connections = parse.GetValue(connections),
+                },
                 StandardOutput = outputPath == WriterOptions.StandardOutputPath ? console.OpenStandardOutput() : null,
             };
 
