@@ -28,13 +28,17 @@ public static class TagsCommand
             var pool = registry.CreatePool(parse, console, [repo.Registry]);
             using var transport = pool.Transport;
             var patterns = parse.GetValue(filter) ?? [];
-            var matching = Filter([], patterns).ToList(); // the patterns are checked before the network
-            var tags = await pool.For(repo).ListTagsAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
-            matching = Filter(tags, patterns).ToList();
+            var matching = Filter([], patterns).ToList(); // checks the patterns before the network
             if (parse.GetValue(json))
-                console.Out.Write(CliJson.Write(new TagsDocument(repo.Repository, repo.Registry, patterns, tags.Count, matching), CliJson.Types.TagsDocument));
-            else
-                foreach (var tag in matching) console.Out.WriteLine(tag);
+            {
+                var listing = await pool.For(repo).ListTagsBoundedAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
+                matching = Filter(listing.Tags, patterns).ToList();
+                console.Out.Write(CliJson.Write(new TagsDocument(repo.Repository, repo.Registry, patterns, listing.Tags.Count, !listing.Incomplete,
+                    listing.Reason, matching), CliJson.Types.TagsDocument));
+                return listing.Incomplete ? ExitCodes.Failure : ExitCodes.Ok;
+            }
+            var tags = await pool.For(repo).ListTagsAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
+            foreach (var tag in Filter(tags, patterns)) console.Out.WriteLine(tag);
             return ExitCodes.Ok;
         });
         return command;

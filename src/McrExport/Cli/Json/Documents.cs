@@ -56,8 +56,10 @@ public sealed record InspectedPlatform(JsonPlatform Platform, string Digest, boo
 public sealed record InspectedLayer(string Digest, long Size, string MediaType, bool Foreign, IReadOnlyList<JsonSource> Sources);
 
 /// <summary><c>mcr-export tags --json</c>.</summary>
-public sealed record TagsDocument(string Repository, string Registry, IReadOnlyList<string> Filters, int Total, IReadOnlyList<string> Tags)
-    : JsonDocumentBase("tags");
+/// <param name="Total">tags the registry listed, before the filters.</param>
+/// <param name="Complete">false when a bound (pages, bytes) stopped the listing; <paramref name="IncompleteReason"/> says which.</param>
+public sealed record TagsDocument(string Repository, string Registry, IReadOnlyList<string> Filters, int Total, bool Complete,
+    string? IncompleteReason, IReadOnlyList<string> Tags) : JsonDocumentBase("tags");
 
 /// <summary><c>mcr-export verify --json</c>.</summary>
 public sealed record VerifyDocument(string Archive, bool Ok, IReadOnlyList<VerifiedImageEntry> Images, int BlobsChecked, long BytesChecked,
