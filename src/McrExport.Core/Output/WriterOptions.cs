@@ -18,8 +18,5 @@ public sealed record WriterOptions(string OutputPath)
     /// <summary>OCI folder only: hard-link layer files from the blob store when it is on the same file system.</summary>
     public bool HardLinks { get; init; } = true;
 
-    /// <summary>OCI formats only: whole indexes written beside the single images (<c>--all-platforms</c>).</summary>
-    public IReadOnlyList<ExportIndex> Indexes { get; init; } = [];
-
     public bool IsStandardOutput => OutputPath == StandardOutputPath;
 }

@@ -10,15 +10,15 @@ namespace McrExport.Cli;
 public static class ExportSummary
 {
     public static ExportDocument From(ExportResult result, OutputFormat format, TransferTally tally) => new(
-        result.Images.Select(i => new ExportedImage(
-            i.Reference.ToString(),
-            JsonPlatform.From(i.ManifestDescriptor.Platform ?? i.Config.Platform),
-            i.ManifestDescriptor.Digest.ToString(),
-            i.ManifestDescriptor.MediaType,
-            i.Manifest.Config.Digest.ToString(),
-            i.Manifest.Layers.Count,
-            i.Manifest.Layers.Count(l => l.IsForeign),
-            i.Manifest.Layers.Sum(l => l.Size) + i.Manifest.Config.Size)).ToList(),
+        result.Images.Select(e => (e.Reference, Image: e.Image!)).Select(i => new ExportedImage(
+            i.Reference?.ToString() ?? i.Image.Digest.ToString(),
+            JsonPlatform.From(i.Image.Platform),
+            i.Image.Digest.ToString(),
+            i.Image.Descriptor.MediaType,
+            i.Image.Manifest.Config.Digest.ToString(),
+            i.Image.Manifest.Layers.Count,
+            i.Image.Manifest.Layers.Count(l => l.IsForeign),
+            i.Image.Size)).ToList(),
         format switch { OutputFormat.Oci => "oci", OutputFormat.OciTar => "oci-tar", _ => "docker-tar" },
         result.OutputPath,
         result.OutputBytes,

@@ -30,7 +30,7 @@ public static class InspectCommand
             var image = ImageReference.Parse(parse.GetValue(reference));
             var pool = registry.CreatePool(parse, console, [image.Registry]);
             using var transport = pool.Transport;
-            var resolved = await new ImageResolver(pool, Platform.Host()).ResolveAsync(image, platform.Parse(parse), cancellationToken).ConfigureAwait(false);
+            var resolved = await new RegistrySource(pool, Platform.Host()).ResolveAsync(image, platform.Parse(parse), cancellationToken).ConfigureAwait(false);
             var plan = ExportPlan.Create([(resolved.Image, pool.For(image))]);
             var report = InspectReport.From(resolved, plan);
             console.Out.Write(parse.GetValue(json) ? CliJson.Write(report, CliJson.Types.InspectDocument) : InspectReport.ToText(report));
@@ -45,19 +45,20 @@ public static class InspectReport
 {
     public static InspectDocument From(ResolvedImage resolved, ExportPlan plan)
     {
-        var image = resolved.Image;
+        var entry = resolved.Image;
+        var image = entry.Image!;
         var platforms = resolved.Index?.Manifests.Where(PlatformSelector.IsImage)
             .Select(m => new InspectedPlatform(m.Platform is null ? new JsonPlatform("", "", null, null) : JsonPlatform.From(m.Platform),
-                m.Digest.ToString(), m.Digest == image.ManifestDescriptor.Digest))
+                m.Digest.ToString(), m.Digest == image.Digest))
             .ToList() ?? [];
         var layers = plan.Blobs.ToDictionary(b => b.Descriptor.Digest);
         return new InspectDocument(
-            image.Reference.ToString(),
+            entry.Reference!.ToString(),
             resolved.Index is null ? null : resolved.TopDigest.ToString(),
             platforms,
-            image.ManifestDescriptor.Digest.ToString(),
-            image.ManifestDescriptor.MediaType,
-            JsonPlatform.From(image.ManifestDescriptor.Platform ?? image.Config.Platform),
+            image.Digest.ToString(),
+            image.Descriptor.MediaType,
+            JsonPlatform.From(image.Platform),
             image.Manifest.Config.Digest.ToString(),
             image.Manifest.Config.Size + image.Manifest.Layers.Sum(l => l.Size),
             image.Manifest.Layers.Select(l => new InspectedLayer(l.Digest.ToString(), l.Size, l.MediaType, l.IsForeign,

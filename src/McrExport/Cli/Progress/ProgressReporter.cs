@@ -37,7 +37,7 @@ public abstract class ProgressReporter : ITransferObserver, IPushObserver, IVeri
     }
 
     public virtual void Resolved(ResolvedImage image) =>
-        Line($"resolved  {image.Image.Reference} → {image.Image.ManifestDescriptor.Digest} ({image.Image.ManifestDescriptor.Platform?.ToString() ?? image.Image.Config.Platform.ToString()})");
+        Line($"resolved  {image.Image.DisplayName} → {image.Image.ManifestDescriptor.Digest} ({image.Image.Image?.Platform.ToString() ?? image.Image.ManifestDescriptor.Platform?.ToString()})");
 
     /// <summary>An item (a blob) begins: <paramref name="size"/> bytes to move in this run, after <paramref name="already"/> bytes already there.</summary>
     protected abstract void Begin(string key, string label, long size, long already);
