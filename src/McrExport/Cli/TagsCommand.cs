@@ -6,7 +6,10 @@ using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace McrExport.Cli;
 
-/// <summary><c>mcr-export tags &lt;repository&gt; [--filter GLOB]</c>: every tag, across all pages.</summary>
+/// <summary>
+/// <c>mcr-export tags &lt;repository&gt; [--filter GLOB]</c>: every tag, across all pages. A listing stopped by a bound
+/// (pages, bytes, a <c>Link</c> loop) prints the tags it read, warns on standard error and exits 1.
+/// </summary>
 public static class TagsCommand
 {
     public static Command Create(CliConsole console)
@@ -29,17 +32,17 @@ public static class TagsCommand
             using var transport = pool.Transport;
             var patterns = parse.GetValue(filter) ?? [];
             var matching = Filter([], patterns).ToList(); // checks the patterns before the network
+            var listing = await pool.For(repo).ListTagsBoundedAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
+            matching = Filter(listing.Tags, patterns).ToList();
             if (parse.GetValue(json))
-            {
-                var listing = await pool.For(repo).ListTagsBoundedAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
-                matching = Filter(listing.Tags, patterns).ToList();
                 console.Out.Write(CliJson.Write(new TagsDocument(repo.Repository, repo.Registry, patterns, listing.Tags.Count, !listing.Incomplete,
                     listing.Reason, matching), CliJson.Types.TagsDocument));
-                return listing.Incomplete ? ExitCodes.Failure : ExitCodes.Ok;
-            }
-            var tags = await pool.For(repo).ListTagsAsync(repo.Repository, cancellationToken).ConfigureAwait(false);
-            foreach (var tag in Filter(tags, patterns)) console.Out.WriteLine(tag);
-            return ExitCodes.Ok;
+            else
+                foreach (var tag in matching) console.Out.WriteLine(tag);
+            if (!listing.Incomplete) return ExitCodes.Ok;
+            // the tags read are printed; the warning and the exit code say that more may exist
+            console.Error.WriteLine($"warning: tags of {repo.Repository} on {repo.Registry}: the list is incomplete ({listing.Reason}; {listing.Tags.Count} tags read)");
+            return ExitCodes.Failure;
         });
         return command;
     }
