@@ -70,7 +70,8 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             {
                 var (registryHost, targets) = PushTargets.Resolve(set, registry.Destination, request.All);
                 var client = registries.For(new ImageReference(registryHost, "copy", "latest", null));
-                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot));
+                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot),
+                    Observer: request.PushObserver);
                 var (prepared, staged) = await RegistryForm.PrepareAsync(new ImageSet(targets.Select(t => t.Entry).ToList()), blobs,
                     compress: !request.Uncompressed, Path.Combine(cacheRoot, "tmp"), request.Log, cancellationToken).ConfigureAwait(false);
                 using (staged)

@@ -40,11 +40,17 @@ public static class ExportSummary
             sb.AppendLine($"manifest  {image.ManifestDigest}");
             sb.AppendLine($"layers    {image.Layers}{(image.ForeignLayers > 0 ? $" ({image.ForeignLayers} foreign, included)" : "")}, {DiskErrors.FormatSize(image.Size)}");
         }
-        var rate = summary.Seconds > 0 ? summary.BytesDownloaded / summary.Seconds : 0;
-        sb.AppendLine($"fetched   {DiskErrors.FormatSize(summary.BytesDownloaded)} downloaded, {DiskErrors.FormatSize(summary.BytesResumed)} resumed, " +
-            $"{DiskErrors.FormatSize(summary.BytesFromCache)} from cache in {summary.Seconds:0.0} s ({DiskErrors.FormatSize((long)rate)}/s)");
+        sb.AppendLine(FetchedLine(summary.BytesDownloaded, summary.BytesResumed, summary.BytesFromCache, summary.Seconds));
         sb.AppendLine(summary.Output == WriterOptions.StandardOutputPath ? "output    standard output" : $"output    {summary.Output} ({DiskErrors.FormatSize(summary.OutputBytes)})");
         return sb.ToString();
+    }
+
+    /// <summary>What came from where: bytes downloaded in this run (the rate is theirs), resumed from an earlier run, and from the cache.</summary>
+    public static string FetchedLine(long downloaded, long resumed, long fromCache, double seconds)
+    {
+        var rate = seconds > 0 ? downloaded / seconds : 0;
+        return $"fetched   {DiskErrors.FormatSize(downloaded)} downloaded, {DiskErrors.FormatSize(resumed)} resumed, " +
+            $"{DiskErrors.FormatSize(fromCache)} from cache in {seconds:0.0} s ({DiskErrors.FormatSize((long)rate)}/s)";
     }
 
     public static string Describe(JsonPlatform p) =>

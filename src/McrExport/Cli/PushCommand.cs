@@ -88,22 +88,15 @@ public static class PushCommand
             targets = targets.Select((t, i) => t with { Entry = set.Entries[i] }).ToList();
             var result = await reporter.RunAsync(() => new RegistrySink(staged, client, options).PushAsync(targets, cancellationToken)).ConfigureAwait(false);
 
-            var uploaded = result.Count(BlobAction.UploadedMonolithic) + result.Count(BlobAction.UploadedChunked);
             if (parse.GetValue(json))
             {
-                await console.Out.WriteAsync(CliJson.Write(new PushDocument(host,
-                    result.Images.Select(i => new PushedImageEntry(i.Reference, i.Digest.ToString(), i.OriginalDigest.ToString(), i.Rewritten)).ToList(),
-                    new PushedBlobCounts(uploaded, result.UploadedBytes, result.Count(BlobAction.Mounted), result.Count(BlobAction.Skipped),
-                        result.Count(BlobAction.LeftForeign), result.Blobs.Count(b => b.Resumes > 0), result.Blobs.Count(b => b.Restarts > 0)),
+                await console.Out.WriteAsync(CliJson.Write(new PushDocument(host, PushedImageEntry.From(result), PushedBlobCounts.From(result),
                     Math.Round(clock.Elapsed.TotalSeconds, 3)), CliJson.Types.PushDocument)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             for (var i = 0; i < result.Images.Count; i++)
                 await console.Out.WriteLineAsync(Describe(result.Images[i], targets[i].Entry)).ConfigureAwait(false);
-            await console.Out.WriteLineAsync(
-                $"blobs: {uploaded} uploaded ({DiskErrors.FormatSize(result.UploadedBytes)}), " +
-                $"{result.Count(BlobAction.Mounted)} mounted, {result.Count(BlobAction.Skipped)} already there, {result.Count(BlobAction.LeftForeign)} foreign left foreign")
-                .ConfigureAwait(false);
+            await console.Out.WriteLineAsync(CountsLine(result)).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
@@ -123,6 +116,14 @@ public static class PushCommand
         var host = destination[..slash];
         if (!host.Contains('.') && !host.Contains(':') && host != "localhost")
             throw new UsageException($"'{destination}' names no registry host: give REGISTRY/REPOSITORY[:TAG], e.g. registry.corp.example:5000/{destination}");
+    }
+
+    /// <summary>The last line of a push: what happened to the blobs.</summary>
+    internal static string CountsLine(PushResult result)
+    {
+        var counts = PushedBlobCounts.From(result);
+        return $"blobs: {counts.Uploaded} uploaded ({DiskErrors.FormatSize(counts.UploadedBytes)}), {counts.Mounted} mounted, " +
+            $"{counts.AlreadyThere} already there, {counts.LeftForeign} foreign left foreign";
     }
 
     /// <summary>One pushed image: its reference and digest, and why the digest is new when it is.</summary>

@@ -16,6 +16,7 @@ namespace McrExport.Cli.Json;
 [JsonSerializable(typeof(VerifyDocument))]
 [JsonSerializable(typeof(PushDocument))]
 [JsonSerializable(typeof(CacheListDocument))]
+[JsonSerializable(typeof(CopyDocument))]
 public sealed partial class CliJsonContext : JsonSerializerContext;
 
 public static class CliJson

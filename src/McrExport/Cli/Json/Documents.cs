@@ -71,9 +71,30 @@ public sealed record VerifiedImageEntry(IReadOnlyList<string> Names, JsonPlatfor
 public sealed record PushDocument(string Registry, IReadOnlyList<PushedImageEntry> Images, PushedBlobCounts Blobs, double Seconds)
     : JsonDocumentBase("push");
 
-public sealed record PushedImageEntry(string Reference, string Digest, string OriginalDigest, bool Rewritten);
+public sealed record PushedImageEntry(string Reference, string Digest, string OriginalDigest, bool Rewritten)
+{
+    public static IReadOnlyList<PushedImageEntry> From(Push.PushResult result) =>
+        result.Images.Select(i => new PushedImageEntry(i.Reference, i.Digest.ToString(), i.OriginalDigest.ToString(), i.Rewritten)).ToList();
+}
 
-public sealed record PushedBlobCounts(int Uploaded, long UploadedBytes, int Mounted, int AlreadyThere, int LeftForeign, int Resumed, int Restarted);
+public sealed record PushedBlobCounts(int Uploaded, long UploadedBytes, int Mounted, int AlreadyThere, int LeftForeign, int Resumed, int Restarted)
+{
+    public static PushedBlobCounts From(Push.PushResult result) => new(
+        result.Count(Push.BlobAction.UploadedMonolithic) + result.Count(Push.BlobAction.UploadedChunked), result.UploadedBytes,
+        result.Count(Push.BlobAction.Mounted), result.Count(Push.BlobAction.Skipped), result.Count(Push.BlobAction.LeftForeign),
+        result.Blobs.Count(b => b.Resumes > 0), result.Blobs.Count(b => b.Restarts > 0));
+}
+
+/// <summary><c>mcr-export copy --json</c>: what was written; the download counts when the source is a registry, the push counts when the destination is one.</summary>
+public sealed record CopyDocument(string Source, string Destination, IReadOnlyList<CopiedEntry> Entries, CopiedTransfer? Transfer,
+    CopiedPush? Push, double Seconds) : JsonDocumentBase("copy");
+
+/// <summary>One top-level entry as written: <paramref name="Kind"/> is image, index or artifact; the platform is an image's.</summary>
+public sealed record CopiedEntry(string Name, string Kind, string Digest, string MediaType, JsonPlatform? Platform, long Size);
+
+public sealed record CopiedTransfer(long BytesDownloaded, long BytesResumed, long BytesFromCache, int BlobsDownloaded, int BlobsResumed, int BlobsFromCache);
+
+public sealed record CopiedPush(IReadOnlyList<PushedImageEntry> Images, PushedBlobCounts Blobs);
 
 /// <summary><c>mcr-export cache list --json</c>.</summary>
 public sealed record CacheListDocument(string Root, int Count, long Bytes, IReadOnlyList<CachedBlobEntry> Blobs) : JsonDocumentBase("cache list");
