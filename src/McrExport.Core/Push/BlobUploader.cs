@@ -69,7 +69,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     {
         if (location is null && size > chunkSize && await ResumableAsync(repository, digest, size, cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            log?.Invoke($"resuming {digest.Short} at {stored.Offset} bytes");
+            log?.Invoke($"resuming the saved upload of {digest.Short} to {repository} at {Content.DiskErrors.FormatSize(stored.Offset)} of {Content.DiskErrors.FormatSize(size)}");
             var resumed = await UploadChunksAsync(repository, digest, size, open, stored.Location, stored.Offset, cancellationToken).ConfigureAwait(false);
             return (BlobAction.UploadedChunked, resumed with { Resumes = resumed.Resumes + 1 });
         }
@@ -128,11 +128,12 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
                 {
                     (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
                     resumes++;
+                    log?.Invoke($"resuming the upload of {digest.Short} to {repository} at {Content.DiskErrors.FormatSize(offset)} of {Content.DiskErrors.FormatSize(size)}");
                     await RememberAsync(repository, digest, location, offset, cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotFoundException)
                 {
-                    log?.Invoke($"starting over: {client.Registry} no longer knows the upload of {digest.Short} to {repository}");
+                    log?.Invoke($"{client.Registry} refused the upload of {digest.Short} to {repository} (it no longer knows it), starting over");
                     Forget(repository, digest);
                     location = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
                     offset = 0;
@@ -179,7 +180,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             || await ProbeAsync(repository, stored.Location, cancellationToken).ConfigureAwait(false) is not { } probed
             || probed.Offset > size)
         {
-            log?.Invoke($"starting over: {client.Registry} no longer knows the saved upload of {digest.Short} to {repository} (it stood at {Content.DiskErrors.FormatSize(stored.Offset)})");
+            log?.Invoke($"{client.Registry} refused the saved upload of {digest.Short} to {repository} (it stood at {Content.DiskErrors.FormatSize(stored.Offset)}), starting over");
             Forget(repository, digest);
             return null;
         }
