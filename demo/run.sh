@@ -80,8 +80,7 @@ python3 demo/seed.py "$work/data" "$registry"
 
 echo "== packing and installing mcr-export from its package"
 dotnet pack src/McrExport -c Release -o "$work/packages" -v quiet -nologo > "$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; fail "dotnet pack failed"; }
-# a package folder of its own, so that an older package of the same version in the user's cache is not taken instead
-NUGET_PACKAGES="$work/nuget" dotnet tool install mcr-export --tool-path "$work/tools" --add-source "$work/packages" > "$work/install.log" 2>&1 \
+dotnet tool install mcr-export --tool-path "$work/tools" --add-source "$work/packages" > "$work/install.log" 2>&1 \
   || { cat "$work/install.log" >&2; fail "dotnet tool install failed"; }
 mcr="$work/tools/mcr-export"
 hosts=(--insecure-registry "$fwlink" --insecure-registry "$cdn")

@@ -39,6 +39,7 @@ public static class CacheCommand
             "mcr-export cache prune --all");
         prune.Options.Add(olderThan);
         prune.Options.Add(all);
+        prune.Options.Add(json);
         prune.SetAction(parse =>
         {
             var age = parse.GetValue(olderThan);
@@ -47,6 +48,13 @@ public static class CacheCommand
             var cutoff = everything ? DateTime.MaxValue : DateTime.UtcNow - ParseAge(age!);
             var store = new BlobStore(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
             var removed = store.Prune(cutoff);
+            if (parse.GetValue(json))
+            {
+                console.Out.Write(CliJson.Write(new CachePruneDocument(store.Root, removed.Count, removed.Sum(b => b.Size),
+                    removed.Select(b => new CachedBlobEntry(b.Digest.ToString(), b.Size, DateTime.SpecifyKind(b.LastUsedUtc, DateTimeKind.Utc), b.Partial)).ToList()),
+                    CliJson.Types.CachePruneDocument));
+                return ExitCodes.Ok;
+            }
             console.Error.WriteLine($"removed {removed.Count} blobs, {DiskErrors.FormatSize(removed.Sum(b => b.Size))}");
             return ExitCodes.Ok;
         });

@@ -98,6 +98,29 @@ public sealed class JsonContractTests
     }
 
     [Fact]
+    public async Task Cache_prune_prints_what_it_removed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var registry = await FakeRegistry.StartAsync(cancellationToken: ct);
+        var image = TestImages.Small("prune");
+        registry.Push("demo/hello", "1.0", image);
+        using var temp = new TempFolder();
+        var cache = temp.Combine("cache");
+        var export = await BuiltTool.RunAsync([registry.Reference("demo/hello", "1.0"), "-o", temp.Combine("x.tar"), "--cache-dir", cache, "-q"], ct);
+        Assert.True(export.ExitCode == 0, export.Describe());
+
+        var prune = await BuiltTool.RunAsync(["cache", "prune", "--all", "--cache-dir", cache, "--json"], ct);
+
+        Assert.True(prune.ExitCode == 0, prune.Describe());
+        var removed = SchemaCheck.Validate("cache-prune", prune.Out);
+        Assert.Equal(1 + image.Layers.Count, removed.GetProperty("count").GetInt32());
+        Assert.Equal(image.ConfigBytes.Length + image.Layers.Sum(l => l.Bytes.Length), removed.GetProperty("bytes").GetInt64());
+        Assert.Contains(removed.GetProperty("removed").EnumerateArray(), b => b.GetProperty("digest").GetString() == image.Layers[0].Digest.ToString());
+        var left = await BuiltTool.RunAsync(["cache", "list", "--cache-dir", cache, "--json"], ct);
+        Assert.Equal(0, SchemaCheck.Validate("cache-list", left.Out).GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task Export_to_standard_output_puts_the_document_on_standard_error()
     {
         var ct = TestContext.Current.CancellationToken;

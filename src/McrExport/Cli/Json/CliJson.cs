@@ -17,6 +17,7 @@ namespace McrExport.Cli.Json;
 [JsonSerializable(typeof(PushDocument))]
 [JsonSerializable(typeof(CacheListDocument))]
 [JsonSerializable(typeof(CopyDocument))]
+[JsonSerializable(typeof(CachePruneDocument))]
 public sealed partial class CliJsonContext : JsonSerializerContext;
 
 public static class CliJson

@@ -99,4 +99,7 @@ public sealed record CopiedPush(IReadOnlyList<PushedImageEntry> Images, PushedBl
 /// <summary><c>mcr-export cache list --json</c>.</summary>
 public sealed record CacheListDocument(string Root, int Count, long Bytes, IReadOnlyList<CachedBlobEntry> Blobs) : JsonDocumentBase("cache list");
 
+/// <summary><c>mcr-export cache prune --json</c>: what was removed.</summary>
+public sealed record CachePruneDocument(string Root, int Count, long Bytes, IReadOnlyList<CachedBlobEntry> Removed) : JsonDocumentBase("cache prune");
+
 public sealed record CachedBlobEntry(string Digest, long Size, DateTime LastUsed, bool Partial);
