@@ -72,6 +72,7 @@ public static class PushCommand
 
             var content = ArchiveSource.OpenChecked(parse.GetValue(path)!);
             var (host, targets) = PushTargets.Resolve(content.Set, parse.GetValue(destination)!, parse.GetValue(all));
+            await ArchivePreflight.CheckAsync(content.Blobs, new ImageSet(targets.Select(t => t.Entry).ToList()), mode, cancellationToken).ConfigureAwait(false);
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));

@@ -140,8 +140,8 @@ public sealed class SchemaCheckTests
 {
     [Theory]
     [InlineData("""{"schemaVersion":1,"command":"export"}""")]
-    [InlineData("""{"schemaVersion":1,"command":"verify","archive":"x","ok":true,"images":[{"names":[],"platform":"linux/amd64","manifestDigest":"sha256:ab","layers":1,"size":2}],"blobsChecked":1,"bytesChecked":2,"problems":[]}""")]
-    [InlineData("""{"command":"verify","schemaVersion":1,"archive":"x","ok":true,"images":[],"blobsChecked":1,"bytesChecked":2,"problems":[]}""")]
+    [InlineData("""{"schemaVersion":1,"command":"verify","archive":"x","ok":true,"images":[{"names":[],"platform":"linux/amd64","manifestDigest":"sha256:ab","layers":1,"size":2}],"artifacts":[],"blobsChecked":1,"bytesChecked":2,"problems":[]}""")]
+    [InlineData("""{"command":"verify","schemaVersion":1,"archive":"x","ok":true,"images":[],"artifacts":[],"blobsChecked":1,"bytesChecked":2,"problems":[]}""")]
     public void A_document_off_its_schema_fails_the_check(string document)
     {
         var name = document.Contains("\"export\"", StringComparison.Ordinal) ? "export" : "verify";
@@ -152,7 +152,7 @@ public sealed class SchemaCheckTests
     [Fact]
     public void A_document_on_its_schema_passes()
     {
-        var root = SchemaCheck.Validate("verify", """{"schemaVersion":1,"command":"verify","archive":"x","ok":true,"images":[],"blobsChecked":1,"bytesChecked":2,"problems":[]}""");
+        var root = SchemaCheck.Validate("verify", """{"schemaVersion":1,"command":"verify","archive":"x","ok":true,"images":[],"artifacts":[],"blobsChecked":1,"bytesChecked":2,"problems":[]}""");
 
         Assert.Equal("x", root.GetProperty("archive").GetString());
     }

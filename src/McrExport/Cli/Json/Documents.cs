@@ -62,8 +62,11 @@ public sealed record TagsDocument(string Repository, string Registry, IReadOnlyL
     string? IncompleteReason, IReadOnlyList<string> Tags) : JsonDocumentBase("tags");
 
 /// <summary><c>mcr-export verify --json</c>.</summary>
-public sealed record VerifyDocument(string Archive, bool Ok, IReadOnlyList<VerifiedImageEntry> Images, int BlobsChecked, long BytesChecked,
-    IReadOnlyList<string> Problems) : JsonDocumentBase("verify");
+public sealed record VerifyDocument(string Archive, bool Ok, IReadOnlyList<VerifiedImageEntry> Images, IReadOnlyList<VerifiedArtifactEntry> Artifacts,
+    int BlobsChecked, long BytesChecked, IReadOnlyList<string> Problems) : JsonDocumentBase("verify");
+
+/// <summary>An artifact of an OCI layout (a signature, an SBOM, an attestation): its type, digest, the manifest it is for, blobs and size.</summary>
+public sealed record VerifiedArtifactEntry(string ArtifactType, string Digest, string? Subject, int Blobs, long Size);
 
 public sealed record VerifiedImageEntry(IReadOnlyList<string> Names, JsonPlatform Platform, string ManifestDigest, int Layers, long Size);
 
