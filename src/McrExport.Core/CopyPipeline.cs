@@ -70,7 +70,8 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             {
                 var (registryHost, targets) = PushTargets.Resolve(set, registry.Destination, request.All);
                 var client = registries.For(new ImageReference(registryHost, "copy", "latest", null));
-                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot));
+                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot),
+                    Observer: request.PushObserver);
                 // From an archive: every blob is checked before the first request, so a damaged archive sends nothing.
                 if (blobs is ArchiveBlobReader archived)
                     await ArchivePreflight.CheckAsync(archived, new ImageSet(targets.Select(t => t.Entry).ToList()), request.ForeignLayers, cancellationToken)

@@ -19,14 +19,18 @@ public static class ArchiveVerifier
     public static Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken) =>
         VerifyAsync(path, BlobScan.DefaultExpansionLimit, cancellationToken);
 
-    /// <summary>Verifies with a bound on how far one layer may expand (<see cref="BlobScan.ExpansionLimitOption"/>).</summary>
-    public static Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken) =>
-        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), expansionLimit, cancellationToken);
+    /// <summary>
+    /// Verifies with a bound on how far one layer may expand (<see cref="BlobScan.ExpansionLimitOption"/>);
+    /// <paramref name="observer"/> hears each file as it is read (progress).
+    /// </summary>
+    public static Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken, IVerifyObserver? observer = null) =>
+        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), expansionLimit, cancellationToken, observer);
 
     public static Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken) =>
         VerifyAsync(content, BlobScan.DefaultExpansionLimit, cancellationToken);
 
-    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken)
+    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken,
+        IVerifyObserver? observer = null)
     {
         var archive = content.Archive;
         var list = new List<string>(content.Problems);
@@ -88,8 +92,11 @@ public static class ArchiveVerifier
             expectations.TryGetValue(file.Entry.Name, out var expected);
             var where = archive.Where(file.Entry.Name);
             var algorithm = file.Named?.Algorithm ?? Digest.Sha256;
-            await using var stream = archive.OpenRead(file.Entry.Name);
+            observer?.Started(file.Entry.Name, file.Entry.Size);
+            await using var stream = observer is null ? archive.OpenRead(file.Entry.Name)
+                : new Observing.ObservedStream(archive.OpenRead(file.Entry.Name), n => observer.Progress(file.Entry.Name, n));
             var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, expansionLimit, ct).ConfigureAwait(false);
+            observer?.Completed(file.Entry.Name);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != file.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {file.Entry.Size} bytes could be read (truncated)");
