@@ -107,7 +107,8 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
     internal static ImageSet Select(ImageSet set, string? name, bool isDockerName)
     {
         if (name is null) return set;
-        var wanted = isDockerName ? DockerArchiveReader.ParseRepoTag(name) : null;
+        // An OCI entry is asked for by its tag-only ref.name, or by its full name (podman writes ref.name so).
+        var wanted = isDockerName || !ImageReference.IsValidTag(name) ? DockerArchiveReader.ParseRepoTag(name) : null;
         var chosen = set.Entries.Where(e => wanted is not null ? e.Reference == wanted : e.Tag == name).ToList();
         if (chosen.Count == 0)
             throw new NotFoundException($"no image named '{name}' in the source; it has {string.Join(", ", set.Entries.Select(e => e.DisplayName))}");

@@ -341,6 +341,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
         if (source is Observing.ObservedStream observed) { Skip(observed.Inner, offset); return; }
         if (source.CanSeek) { source.Seek(offset, SeekOrigin.Current); return; }
         if (source is Archive.BoundedStream bounded) { bounded.Skip(offset); return; }
+        if (source is Archive.VerifyingReadStream verifying) { verifying.Skip(offset); return; }
         var scratch = new byte[81920];
         var left = offset;
         while (left > 0)

@@ -234,9 +234,11 @@ public static class ArchiveVerifier
         if (archive.Contains(DockerArchiveManifest.RepositoriesFileName))
         {
             var known = new HashSet<string>(StringComparer.Ordinal);
+            // An unreadable manifest.json is reported already; repositories is not judged against it.
+            var readable = true;
             try { known.UnionWith(DockerManifestItem.Parse(archive.ReadSmall(DockerArchiveManifest.ManifestFileName)).SelectMany(i => i.RepoTags)); }
-            catch (IntegrityException) { }
-            CheckRepositories(archive, tops, known, problems);
+            catch (IntegrityException) { readable = false; }
+            if (readable) CheckRepositories(archive, tops, known, problems);
         }
         return reported;
     }
