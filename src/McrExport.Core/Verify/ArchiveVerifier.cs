@@ -164,6 +164,7 @@ public static class ArchiveVerifier
                 if (entry.Reference?.FamiliarNameWithTag is { } name) names.Add(name);
             }
         var tops = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var tagsByConfig = new Dictionary<Digest, HashSet<string>>();
 
         foreach (var docker in content.DockerImages)
         {
@@ -184,8 +185,14 @@ public static class ArchiveVerifier
             if (fromLayout)
             {
                 if (image is null) problems.Add($"{where}: the image with config {docker.ConfigDigest} is not in index.json");
-                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected && !expected.SetEquals(repoTags))
-                    problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected)
+                {
+                    // Two manifests over one config (ctr export of both) are two entries, each with its own names.
+                    if (!repoTags.IsSubsetOf(expected))
+                        problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                    else if (!tagsByConfig.TryGetValue(docker.ConfigDigest, out var seen)) tagsByConfig[docker.ConfigDigest] = [.. repoTags];
+                    else seen.UnionWith(repoTags);
+                }
             }
             else
             {
@@ -197,9 +204,14 @@ public static class ArchiveVerifier
                 var top = docker.Layers[^1];
                 var ids = new List<string> { top.DiffId.Encoded, top.Digest.Encoded };
                 if (top.V1Id is { } v1) ids.Insert(0, v1);
+                ids.AddRange(LinkedV1Ids(archive, top.Path));
                 foreach (var tag in docker.RepoTags) tops[tag] = ids;
             }
         }
+
+        foreach (var (config, seen) in tagsByConfig)
+            if (namesByConfig[config] is var expected && !expected.SetEquals(seen))
+                problems.Add($"{where}: RepoTags [{string.Join(", ", seen)}] of {config.Short} disagree with index.json names [{string.Join(", ", expected)}]");
 
         if (fromLayout)
         {
@@ -220,6 +232,21 @@ public static class ArchiveVerifier
             CheckRepositories(archive, tops, known, problems);
         }
         return reported;
+    }
+
+    /// <summary>
+    /// The v1 ids whose <c>&lt;id&gt;/layer.tar</c> is a link to <paramref name="layerPath"/> (skopeo and podman write
+    /// <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder).
+    /// </summary>
+    private static IEnumerable<string> LinkedV1Ids(ImageArchive archive, string layerPath)
+    {
+        if (archive.IsFolder || !archive.Entries.TryGetValue(layerPath, out var layer)) yield break;
+        foreach (var entry in archive.Entries.Values)
+        {
+            var parts = entry.Name.Split('/');
+            if (parts.Length == 2 && parts[1] == "layer.tar" && entry.Name != layerPath && entry.Offset == layer.Offset && entry.Size == layer.Size)
+                yield return parts[0];
+        }
     }
 
     /// <summary><c>repositories</c>: every name is in <c>RepoTags</c> and points at its image's top layer (v1 id, or diff_id as Docker 25+ writes).</summary>
