@@ -45,11 +45,16 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             TempDirectory = storeScope.TempDirectory,
             HardLinks = !request.NoCache,
             Indexes = indexes,
+            SplitSize = request.SplitSize,
         });
         await writer.WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
 
+        var parts = request.SplitSize is null ? [] : Archive.PartSet.Open(Path.GetFullPath(request.OutputPath)).Parts.Select(p => p.Path).ToList();
         return new ExportResult([.. images, .. indexes.SelectMany(i => i.Images)], summary, request.OutputPath,
-            OutputSize(request.OutputPath), clock.Elapsed);
+            parts.Count > 0 ? parts.Sum(p => new FileInfo(p).Length) : OutputSize(request.OutputPath), clock.Elapsed)
+        {
+            Parts = parts.Count > 0 ? [.. parts, Output.Split.SplitOutput.ChecksumPath(Path.GetFullPath(request.OutputPath))] : [],
+        };
     }
 
     /// <summary>Resolves every reference: to one image, or (with --all-platforms) to a whole index and its images.</summary>

@@ -23,6 +23,9 @@ public sealed record ExportRequest(IReadOnlyList<ImageReference> References, Out
     /// <summary>OCI formats: export each index whole, with every platform's image.</summary>
     public bool AllPlatforms { get; init; }
 
+    /// <summary>Tar formats: cut the output into parts of at most this many bytes (<c>--split</c>); null writes one file.</summary>
+    public long? SplitSize { get; init; }
+
     public TransferOptions Transfer { get; init; } = new();
 
     /// <summary>The stream behind <c>-o -</c> (tests give their own).</summary>

@@ -9,4 +9,8 @@ public sealed record ExportResult(
     TransferSummary Transfer,
     string OutputPath,
     long OutputBytes,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>The part files of a split output (<c>NAME.001</c>, …) and its <c>NAME.sha256</c>; empty otherwise.</summary>
+    public IReadOnlyList<string> Parts { get; init; } = [];
+}

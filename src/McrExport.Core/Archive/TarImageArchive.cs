@@ -6,16 +6,22 @@ namespace McrExport.Archive;
 /// <summary>A tar indexed in one pass over its headers; file bytes are read in place (no extraction).</summary>
 public sealed class TarImageArchive : ImageArchive
 {
-    private TarImageArchive(string path, IReadOnlyDictionary<string, ArchiveEntry> entries, IReadOnlyList<string> problems)
-        : base(path, entries, problems) { }
+    private readonly Func<Stream> _open;
+
+    private TarImageArchive(string path, IReadOnlyDictionary<string, ArchiveEntry> entries, IReadOnlyList<string> problems, Func<Stream> open)
+        : base(path, entries, problems) => _open = open;
 
     public override bool IsFolder => false;
 
-    public static TarImageArchive OpenTar(string path)
+    public static TarImageArchive OpenTar(string path) =>
+        OpenTar(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan));
+
+    /// <summary>Indexes the tar that <paramref name="open"/> gives (a seekable stream; a split archive's joined parts).</summary>
+    public static TarImageArchive OpenTar(string path, Func<Stream> open)
     {
         var entries = new Dictionary<string, ArchiveEntry>(StringComparer.Ordinal);
         var problems = new List<string>();
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, TarIndex.Block);
+        using var file = open();
         List<TarIndex.Item> items;
         string? problem;
         try { (items, problem) = TarIndex.Read(file); }
@@ -35,13 +41,13 @@ public sealed class TarImageArchive : ImageArchive
                 problems.Add($"{path}: '{item.Name}' appears more than once");
         }
         if (entries.Count == 0 && problems.Count == 0) problems.Add($"{path}: the tar holds no files");
-        return new TarImageArchive(path, entries, problems);
+        return new TarImageArchive(path, entries, problems, open);
     }
 
     public override Stream OpenRead(string name)
     {
         var entry = Entries[name];
-        var file = new FileStream(Location, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        var file = _open();
         file.Position = Math.Min(entry.Offset, file.Length);
         return new BoundedStream(file, entry.Size);
     }

@@ -21,5 +21,8 @@ public sealed record WriterOptions(string OutputPath)
     /// <summary>OCI formats only: whole indexes written beside the single images (<c>--all-platforms</c>).</summary>
     public IReadOnlyList<ExportIndex> Indexes { get; init; } = [];
 
+    /// <summary>Tar formats only: cut the tar into parts of at most this many bytes (<c>NAME.001</c>, …, <c>NAME.sha256</c>); null writes one file.</summary>
+    public long? SplitSize { get; init; }
+
     public bool IsStandardOutput => OutputPath == StandardOutputPath;
 }

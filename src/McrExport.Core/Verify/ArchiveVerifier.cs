@@ -17,7 +17,10 @@ public static class ArchiveVerifier
     public static async Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken)
     {
         var archive = ImageArchive.Open(path);
-        var problems = new ConcurrentBag<string>(archive.Problems);
+        IReadOnlyList<string> partProblems = archive.Parts is { } partSet ? await partSet.CheckAsync(cancellationToken).ConfigureAwait(false) : [];
+        if (archive.Parts is { Missing.Count: > 0 })
+            return new VerifyResult([], 0, 0, partProblems.Order(StringComparer.Ordinal).ToList());
+        var problems = new ConcurrentBag<string>(archive.Problems.Concat(partProblems));
         var list = new List<string>();
         var catalog = ArchiveCatalog.Read(archive, list);
         var expectations = new Dictionary<Digest, BlobExpectation>();
@@ -79,7 +82,7 @@ public static class ArchiveVerifier
         }).ConfigureAwait(false);
 
         var ordered = problems.Distinct().Order(StringComparer.Ordinal).ToList();
-        return new VerifyResult(images, blobs.Count, bytes, ordered);
+        return new VerifyResult(images, blobs.Count, bytes, ordered) { PartsChecked = archive.Parts?.Parts.Count ?? 0 };
     }
 
     private static void ExpectImage(Dictionary<Digest, BlobExpectation> expectations, ArchivedImage image)

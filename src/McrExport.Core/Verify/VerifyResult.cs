@@ -4,4 +4,7 @@ namespace McrExport.Verify;
 public sealed record VerifyResult(IReadOnlyList<VerifiedImage> Images, int BlobsChecked, long BytesChecked, IReadOnlyList<string> Problems)
 {
     public bool Ok => Problems.Count == 0;
+
+    /// <summary>How many parts of a split archive were checked against its <c>.sha256</c> (0 for an archive in one file).</summary>
+    public int PartsChecked { get; init; }
 }

@@ -16,6 +16,10 @@ public sealed record ExportSummary(
     [property: JsonPropertyName("blobsFromCache")] int BlobsFromCache,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>With <c>--split</c>: the part files, then the <c>.sha256</c> file.</summary>
+    [JsonPropertyName("parts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Parts { get; init; }
+
     public sealed record ImageSummary(
         [property: JsonPropertyName("reference")] string Reference,
         [property: JsonPropertyName("platform")] string Platform,
@@ -40,7 +44,10 @@ public sealed record ExportSummary(
         result.Transfer.BytesFromCache,
         result.Transfer.BlobsDownloaded,
         result.Transfer.BlobsFromCache,
-        Math.Round(result.Elapsed.TotalSeconds, 3));
+        Math.Round(result.Elapsed.TotalSeconds, 3))
+    {
+        Parts = result.Parts.Count > 0 ? result.Parts : null,
+    };
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 
@@ -56,7 +63,9 @@ public sealed record ExportSummary(
         }
         var rate = Seconds > 0 ? BytesDownloaded / Seconds : 0;
         sb.AppendLine($"fetched   {DiskErrors.FormatSize(BytesDownloaded)} downloaded, {DiskErrors.FormatSize(BytesFromCache)} from cache in {Seconds:0.0} s ({DiskErrors.FormatSize((long)rate)}/s)");
-        sb.AppendLine(Output == "-" ? "output    standard output" : $"output    {Output} ({DiskErrors.FormatSize(OutputBytes)})");
+        if (Parts is { Count: > 1 } parts)
+            sb.AppendLine($"output    {parts.Count - 1} parts {Path.GetFileName(parts[0])} … {Path.GetFileName(parts[^2])} ({DiskErrors.FormatSize(OutputBytes)}) and {Path.GetFileName(parts[^1])}");
+        else sb.AppendLine(Output == "-" ? "output    standard output" : $"output    {Output} ({DiskErrors.FormatSize(OutputBytes)})");
         return sb.ToString();
     }
 }

@@ -59,7 +59,9 @@ public static class PushCommand
             var mode = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign;
 
             var archive = ImageArchive.Open(parse.GetValue(path)!);
-            var problems = new List<string>(archive.Problems);
+            var problems = new List<string>();
+            if (archive.Parts is { } parts) problems.AddRange(await parts.CheckAsync(cancellationToken).ConfigureAwait(false));
+            problems.AddRange(archive.Problems);
             var catalog = ArchiveCatalog.Read(archive, problems);
             if (problems.Count > 0)
                 throw new IntegrityException($"{problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : "")}")

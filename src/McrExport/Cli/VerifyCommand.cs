@@ -10,7 +10,7 @@ public static class VerifyCommand
 {
     public static Command Create(CliConsole console)
     {
-        var path = new Argument<string>("archive") { Description = "A docker-tar or oci-tar archive, or an OCI layout folder" };
+        var path = new Argument<string>("archive") { Description = "A docker-tar or oci-tar archive (or a split one: NAME.001 or NAME.sha256), or an OCI layout folder" };
         var command = new Command("verify", "Check an archive offline: every blob's digest and size, every layer decompresses (gzip, zstd or plain) to its config's diff_id, manifest.json, index.json and repositories agree. Exit 0 only when all holds; 6 otherwise.").WithExamples(
             "mcr-export verify servercore.tar",
             "mcr-export verify ./servercore-layout");
@@ -32,7 +32,7 @@ public static class VerifyCommand
                 return ExitCodes.Integrity;
             }
             await console.Out.WriteLineAsync(
-                $"ok: {result.Images.Count} image(s), {result.BlobsChecked} blobs, {DiskErrors.FormatSize(result.BytesChecked)} checked").ConfigureAwait(false);
+                $"ok: {(result.PartsChecked > 0 ? $"{result.PartsChecked} parts checked against their .sha256, " : "")}{result.Images.Count} image(s), {result.BlobsChecked} blobs, {DiskErrors.FormatSize(result.BytesChecked)} checked").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
