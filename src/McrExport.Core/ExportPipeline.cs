@@ -4,6 +4,7 @@ using McrExport.Model;
 using McrExport.Output;
 using McrExport.Planning;
 using McrExport.Registry;
+using McrExport.Registry.Referrers;
 using McrExport.Resolve;
 using McrExport.Transfer;
 
@@ -26,7 +27,9 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
 
         var (resolved, indexes) = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
 
+        var referrers = request.Referrers ? await DiscoverReferrersAsync(resolved, indexes, request, cancellationToken).ConfigureAwait(false) : [];
         var plan = ExportPlan.Create(resolved);
+        if (referrers.Count > 0) plan = plan with { Blobs = WithReferrerBlobs(plan.Blobs, referrers) };
 
         using var storeScope = StoreScope.Open(request);
         var store = storeScope.Store;
@@ -46,6 +49,7 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             HardLinks = !request.NoCache,
             Indexes = indexes,
             SplitSize = request.SplitSize,
+            Referrers = referrers.Select(r => r.Referrer).ToList(),
         });
         await writer.WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
 
@@ -53,6 +57,7 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
         return new ExportResult([.. images, .. indexes.SelectMany(i => i.Images)], summary, request.OutputPath,
             parts.Count > 0 ? parts.Sum(p => new FileInfo(p).Length) : OutputSize(request.OutputPath), clock.Elapsed)
         {
+            Referrers = referrers.Select(r => r.Referrer).ToList(),
             Parts = parts.Count > 0 ? [.. parts, Output.Split.SplitOutput.ChecksumPath(Path.GetFullPath(request.OutputPath))] : [],
         };
     }
@@ -83,6 +88,43 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             images.Add((image.Image, client));
         }
         return (images, indexes);
+    }
+
+    /// <summary>
+    /// The referrers of every image (and of every whole index) in the image's own repository, each once, with the
+    /// client that fetches its blobs.
+    /// </summary>
+    private async Task<List<(Referrer Referrer, RegistryClient Client, string Repository)>> DiscoverReferrersAsync(
+        IReadOnlyList<(ExportImage Image, RegistryClient Client)> images, IReadOnlyList<ExportIndex> indexes, ExportRequest request,
+        CancellationToken cancellationToken)
+    {
+        var clients = new Dictionary<RegistryClient, ReferrersClient>();
+        var subjects = indexes.Select(i => (i.Reference, i.IndexDescriptor.Digest))
+            .Concat(images.Select(i => (i.Image.Reference, i.Image.ManifestDescriptor.Digest)))
+            .DistinctBy(s => (s.Reference.Registry, s.Reference.Repository, s.Digest));
+        var found = new List<(Referrer, RegistryClient, string)>();
+        var seen = new HashSet<Digest>();
+        foreach (var (reference, digest) in subjects)
+        {
+            var client = registries.For(reference);
+            if (!clients.TryGetValue(client, out var referrersClient)) clients[client] = referrersClient = new ReferrersClient(client);
+            var discovery = new ReferrerDiscovery(referrersClient, warn: message => Warning?.Invoke(message));
+            foreach (var referrer in await discovery.DiscoverAsync(reference.Repository, digest, request.ReferrersArtifactType, cancellationToken).ConfigureAwait(false))
+                if (seen.Add(referrer.Descriptor.Digest)) found.Add((referrer, client, reference.Repository));
+        }
+        return found;
+    }
+
+    /// <summary>The plan's blobs and the referrers' configs and layers, each once, from the referrer's repository.</summary>
+    private static List<PlannedBlob> WithReferrerBlobs(IReadOnlyList<PlannedBlob> blobs,
+        IEnumerable<(Referrer Referrer, RegistryClient Client, string Repository)> referrers)
+    {
+        var all = blobs.ToList();
+        var seen = blobs.Select(b => b.Descriptor.Digest).ToHashSet();
+        foreach (var (referrer, client, repository) in referrers)
+        foreach (var blob in referrer.Blobs)
+            if (seen.Add(blob.Digest)) all.Add(new PlannedBlob(blob, [new RegistryBlobSource(client, repository)]));
+        return all;
     }
 
     /// <summary>The images written on their own (not as part of an index), converted to OCI media types when asked.</summary>

@@ -13,4 +13,7 @@ public sealed record ExportResult(
 {
     /// <summary>The part files of a split output (<c>NAME.001</c>, …) and its <c>NAME.sha256</c>; empty otherwise.</summary>
     public IReadOnlyList<string> Parts { get; init; } = [];
+
+    /// <summary>The referrers carried with the images (<c>--referrers</c>).</summary>
+    public IReadOnlyList<Model.Referrer> Referrers { get; init; } = [];
 }

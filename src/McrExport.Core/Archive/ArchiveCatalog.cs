@@ -12,6 +12,30 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
 {
     public IEnumerable<ArchivedImage> Images => Tops.SelectMany(t => t.Images);
 
+    /// <summary>
+    /// The artifacts of <c>index.json</c> that refer to another manifest (signatures, SBOMs, attestations): by their
+    /// <c>subject</c>, or by a cosign-style tag <c>sha256-&lt;hex&gt;.sig</c> in <c>org.opencontainers.image.ref.name</c>.
+    /// </summary>
+    public IReadOnlyList<Referrer> Referrers { get; init; } = [];
+
+    /// <summary>The referrers of <paramref name="subject"/> and, recursively, theirs.</summary>
+    public IEnumerable<Referrer> ReferrersOf(Digest subject)
+    {
+        var level = new HashSet<Digest> { subject };
+        var seen = new HashSet<Digest> { subject };
+        while (level.Count > 0)
+        {
+            var next = new HashSet<Digest>();
+            foreach (var referrer in Referrers.Where(r => level.Contains(r.Subject)))
+            {
+                if (!seen.Add(referrer.Descriptor.Digest)) continue;
+                next.Add(referrer.Descriptor.Digest);
+                yield return referrer;
+            }
+            level = next;
+        }
+    }
+
     public static ArchiveCatalog Read(ImageArchive archive, ICollection<string> problems)
     {
         if (!archive.Contains(OciLayoutContent.IndexFileName)) return new ArchiveCatalog([], false);
@@ -29,6 +53,7 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
         }
 
         var tops = new List<ArchivedTop>();
+        var referrers = new List<Referrer>();
         foreach (var entry in index.Manifests)
         {
             var bytes = ReadDocument(archive, entry, problems);
@@ -37,6 +62,13 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
             object parsed;
             try { parsed = ManifestParser.Parse(bytes, entry.MediaType); }
             catch (IntegrityException e) { problems.Add($"{path}: {e.Message}"); continue; }
+            if (parsed is ImageManifest artifact && AsReferrer(entry, bytes, artifact) is { } referrer)
+            {
+                referrers.Add(referrer);
+                continue;
+            }
+            if (parsed is ImageManifest { } plain && ReferrerKinds.IsArtifact(plain, entry))
+                continue;
             if (parsed is ImageManifest manifest)
             {
                 if (ReadImage(archive, entry, bytes, manifest, problems) is { } image) tops.Add(new ArchivedTop(entry, bytes, [image], false));
@@ -59,7 +91,19 @@ public sealed record ArchiveCatalog(IReadOnlyList<ArchivedTop> Tops, bool HasInd
             }
             tops.Add(new ArchivedTop(entry, bytes, children, true));
         }
-        return new ArchiveCatalog(tops, true);
+        return new ArchiveCatalog(tops, true) { Referrers = referrers };
+    }
+
+    /// <summary>An entry that is an artifact with a subject, or one listed under a cosign-style tag; null otherwise.</summary>
+    private static Referrer? AsReferrer(Descriptor entry, byte[] bytes, ImageManifest manifest)
+    {
+        var tag = entry.Annotations?.GetValueOrDefault(OciLayoutContent.RefNameAnnotation);
+        var cosignSubject = Referrer.SubjectOfCosignTag(tag);
+        if (manifest.Subject is { } subject && ReferrerKinds.IsArtifact(manifest, entry))
+            return new Referrer(subject.Digest, entry with { Platform = null }, bytes, manifest, cosignSubject is null ? null : tag);
+        if (cosignSubject is { } named)
+            return new Referrer(named, entry with { Platform = null }, bytes, manifest, tag);
+        return null;
     }
 
     private static ArchivedImage? ReadImage(ImageArchive archive, Descriptor entry, byte[] bytes, ImageManifest manifest, ICollection<string> problems)

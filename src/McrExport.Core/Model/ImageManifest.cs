@@ -4,6 +4,12 @@ namespace McrExport.Model;
 public sealed record ImageManifest(string MediaType, Descriptor Config, IReadOnlyList<Descriptor> Layers)
 {
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>OCI 1.1: the artifact's type (a signature, an SBOM), when the manifest says so.</summary>
+    public string? ArtifactType { get; init; }
+
+    /// <summary>OCI 1.1: the manifest this one refers to (a signature's signed image).</summary>
+    public Descriptor? Subject { get; init; }
 }
 
 /// <summary>An image index (OCI) or manifest list (Docker): one manifest per platform.</summary>

@@ -54,9 +54,17 @@ public static class ManifestParser
                 throw new InvalidManifestException($"the {what} has no config descriptor");
             if (!root.TryGetProperty("layers", out _)) throw new InvalidManifestException($"the {what} has no 'layers' list");
             var layers = ReadDescriptors(root, "layers", what);
+            Descriptor? subject = null;
+            if (root.TryGetProperty("subject", out var subjectElement))
+            {
+                if (subjectElement.ValueKind != JsonValueKind.Object) throw new InvalidManifestException($"the {what}'s subject is not a descriptor");
+                subject = ReadDescriptor(subjectElement, $"{what} subject");
+            }
             return new ImageManifest(mediaType, ReadDescriptor(config, $"{what} config"), layers)
             {
                 Annotations = ReadAnnotations(root),
+                ArtifactType = GetString(root, "artifactType"),
+                Subject = subject,
             };
         }
 
@@ -148,7 +156,10 @@ public static class ManifestParser
         if (element.TryGetProperty("platform", out var p) && p.ValueKind == JsonValueKind.Object)
             platform = new Platform(GetString(p, "os") ?? "", GetString(p, "architecture") ?? "", GetString(p, "variant"), GetString(p, "os.version"));
 
-        return new Descriptor(mediaType, digest, size) { Urls = urls, Platform = platform, Annotations = ReadAnnotations(element) };
+        return new Descriptor(mediaType, digest, size)
+        {
+            Urls = urls, Platform = platform, Annotations = ReadAnnotations(element), ArtifactType = GetString(element, "artifactType"),
+        };
     }
 
     private static Dictionary<string, string>? ReadAnnotations(JsonElement element)

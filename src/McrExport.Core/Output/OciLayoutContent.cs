@@ -27,10 +27,16 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
     /// <summary>
     /// Plans the layout; checks each image's manifest and config bytes against their descriptors. Each of
     /// <paramref name="indexes"/> is stored as a blob with all its images, and <c>index.json</c> points at it.
+    /// Each of <paramref name="referrers"/> (signatures, SBOMs) is stored with its blobs and listed in
+    /// <c>index.json</c> after the images, with its <c>artifactType</c> (OCI 1.1: tools such as oras and notation
+    /// find an image's referrers among the manifests of <c>index.json</c> by their <c>subject</c>); a cosign-style one
+    /// also carries its tag (<c>sha256-&lt;hex&gt;.sig</c>) as <c>org.opencontainers.image.ref.name</c>.
     /// </summary>
-    public static OciLayoutContent Build(IReadOnlyList<ExportImage> images, IReadOnlyList<ExportIndex>? indexes = null)
+    public static OciLayoutContent Build(IReadOnlyList<ExportImage> images, IReadOnlyList<ExportIndex>? indexes = null,
+        IReadOnlyList<Referrer>? referrers = null)
     {
         indexes ??= [];
+        referrers ??= [];
         var blobs = new List<LayoutBlob>();
         var seen = new HashSet<Digest>();
         void Add(Digest digest, long size, ReadOnlyMemory<byte>? bytes)
@@ -52,7 +58,15 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
             foreach (var layer in image.Manifest.Layers) Add(layer.Digest, layer.Size, null);
         }
 
-        var index = new IndexDocument(2, MediaTypes.OciIndex, images.Select(IndexEntry).Concat(indexes.Select(IndexEntry)).ToList());
+        foreach (var referrer in referrers)
+        {
+            BlobVerifier.Check(referrer.Descriptor, referrer.ManifestBytes.Span, $"the referrer {referrer.Descriptor.Digest.Short} of {referrer.Subject.Short}");
+            Add(referrer.Descriptor.Digest, referrer.Descriptor.Size, referrer.ManifestBytes);
+            foreach (var blob in referrer.Blobs) Add(blob.Digest, blob.Size, null);
+        }
+
+        var index = new IndexDocument(2, MediaTypes.OciIndex,
+            images.Select(IndexEntry).Concat(indexes.Select(IndexEntry)).Concat(referrers.DistinctBy(r => r.Descriptor.Digest).Select(IndexEntry)).ToList());
         return new OciLayoutContent(LayoutBytes, OutputJson.Serialize(index), blobs);
     }
 
@@ -71,6 +85,17 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
             : $"{reference.FullName}@{reference.Digest ?? descriptor.Digest}";
         if (reference.Tag is { } refName) annotations[RefNameAnnotation] = refName;
         return annotations;
+    }
+
+    /// <summary>The <c>index.json</c> descriptor of a referrer: its listing descriptor, and its cosign tag as ref.name.</summary>
+    public static Descriptor IndexEntry(Referrer referrer)
+    {
+        var listing = referrer.ListingDescriptor;
+        if (referrer.Tag is null) return listing;
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in listing.Annotations ?? new Dictionary<string, string>()) annotations[key] = value;
+        annotations[RefNameAnnotation] = referrer.Tag;
+        return listing with { Annotations = annotations };
     }
 
     /// <summary>The <c>index.json</c> descriptor of one image: the manifest's own descriptor, platform and names.</summary>

@@ -17,7 +17,7 @@ public sealed class OciLayoutWriter(WriterOptions options) : IImageWriter
 
     public Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
     {
-        var content = OciLayoutContent.Build(images, Options.Indexes);
+        var content = OciLayoutContent.Build(images, Options.Indexes, Options.Referrers);
         return AtomicOutput.WriteDirectoryAsync(Options.OutputPath, (directory, ct) => WriteToAsync(directory, content, blobs, ct),
             content.BlobBytes, cancellationToken);
     }

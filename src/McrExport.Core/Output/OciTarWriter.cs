@@ -13,7 +13,7 @@ public sealed class OciTarWriter(WriterOptions options) : IImageWriter
 
     public Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
     {
-        var content = OciLayoutContent.Build(images, Options.Indexes);
+        var content = OciLayoutContent.Build(images, Options.Indexes, Options.Referrers);
         return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, content, blobs, ct),
             LayoutTar.EstimateSize(content.BlobBytes, content.Blobs.Count + 4), cancellationToken);
     }

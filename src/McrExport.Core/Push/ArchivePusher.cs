@@ -18,6 +18,38 @@ public sealed class ArchivePusher(ImageArchive archive, RegistryClient client, P
     private readonly ConcurrentDictionary<Digest, string> _holder = new();
     private readonly ConcurrentQueue<BlobPushRecord> _records = new();
 
+    /// <summary>Pushes the targets, then (with <see cref="PushOptions.Referrers"/>) their referrers from <paramref name="catalog"/>.</summary>
+    public async Task<PushResult> PushAsync(IReadOnlyList<PushTarget> targets, ArchiveCatalog catalog, CancellationToken cancellationToken)
+    {
+        var result = await PushAsync(targets, cancellationToken).ConfigureAwait(false);
+        if (!options.Referrers) return result;
+        var pushed = new List<PushedReferrer>();
+        var referrers = new ReferrerPusher(_uploader);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            if (result.Images[i].Rewritten)
+            {
+                options.Log?.Invoke($"referrers of {target.Repository}:{target.Tag} not pushed: its manifest was rewritten, so they would refer to a digest the registry does not have");
+                continue;
+            }
+            var subjects = target.Top.Images.Select(image => image.ManifestDescriptor.Digest).Prepend(target.Top.Entry.Digest).Distinct();
+            foreach (var referrer in subjects.SelectMany(catalog.ReferrersOf).DistinctBy(r => r.Descriptor.Digest))
+            {
+                foreach (var blob in referrer.Blobs) await PushBlobAsync(target.Repository, blob, cancellationToken).ConfigureAwait(false);
+                var recorded = await referrers.PutAsync(target.Repository, referrer, cancellationToken).ConfigureAwait(false);
+                options.Log?.Invoke($"pushed {referrer.Kind} {referrer.Descriptor.Digest.Short} of {referrer.Subject.Short} to {target.Repository} " + recorded switch
+                {
+                    ReferrerPusher.Recorded.ByApi => "(referrers API)",
+                    ReferrerPusher.Recorded.ByTagSchema => $"(listed in {Referrer.FallbackTag(referrer.Subject)[..19]}…)",
+                    _ => $"(tag {referrer.Tag})",
+                });
+                pushed.Add(new PushedReferrer(target.Repository, referrer, recorded));
+            }
+        }
+        return result with { Referrers = pushed };
+    }
+
     public async Task<PushResult> PushAsync(IReadOnlyList<PushTarget> targets, CancellationToken cancellationToken)
     {
         var images = new List<PushedImage>();

@@ -9,4 +9,8 @@ public sealed record PushOptions(
     long ChunkSize = BlobUploader.DefaultChunkSize,
     int Parallelism = 3,
     Action<string>? Log = null,
-    UploadStateStore? Uploads = null);
+    UploadStateStore? Uploads = null)
+{
+    /// <summary>Also put the archive's referrers of each pushed image (<c>--referrers</c>); without it none are read or sent.</summary>
+    public bool Referrers { get; init; }
+}

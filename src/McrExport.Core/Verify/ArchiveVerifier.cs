@@ -26,6 +26,11 @@ public static class ArchiveVerifier
         var expectations = new Dictionary<Digest, BlobExpectation>();
         foreach (var top in catalog.Tops) Expect(expectations, top.Entry.Digest, new BlobExpectation(top.Entry.Size, null, null, top.IsIndex ? "index" : "manifest"));
         foreach (var image in catalog.Images) ExpectImage(expectations, image);
+        foreach (var referrer in catalog.Referrers) ExpectReferrer(expectations, referrer);
+        var known = catalog.Tops.Select(t => t.Entry.Digest).Concat(catalog.Images.Select(i => i.ManifestDescriptor.Digest))
+            .Concat(catalog.Referrers.Select(r => r.Descriptor.Digest)).ToHashSet();
+        foreach (var referrer in catalog.Referrers.Where(r => !known.Contains(r.Subject)))
+            list.Add($"{ArchiveCatalog.Where(archive, LayoutBlob.PathOf(referrer.Descriptor.Digest))}: the {referrer.Kind} refers to {referrer.Subject}, which is not in the archive");
 
         var images = catalog.Tops.SelectMany(t => t.Images.Where(i => Resolve.PlatformSelector.IsImage(i.ManifestDescriptor)).Select(i => (Names: t.Name is null ? new List<string>() : [t.Name], Image: i)))
             .GroupBy(x => x.Image.ManifestDescriptor.Digest)
@@ -81,6 +86,9 @@ public static class ArchiveVerifier
                 problems.Add($"{where}: the {expected.Role} decompresses to {actual}, but the config's diff_id is {diffId}");
         }).ConfigureAwait(false);
 
+        images = images.Select(i => Digest.TryParse(i.Digest, out var d)
+            ? i with { Carries = ReferrerKinds.Summarize(catalog.ReferrersOf(d).Select(r => r.Kind)) }
+            : i).ToList();
         var ordered = problems.Distinct().Order(StringComparer.Ordinal).ToList();
         return new VerifyResult(images, blobs.Count, bytes, ordered) { PartsChecked = archive.Parts?.Parts.Count ?? 0 };
     }
@@ -96,6 +104,13 @@ public static class ArchiveVerifier
                 ? new BlobExpectation(layer.Size, MediaTypes.CompressionOf(layer.MediaType), image.Config.DiffIds[i], $"layer {i}")
                 : new BlobExpectation(layer.Size, null, null, $"layer {i} ({layer.MediaType})"));
         }
+    }
+
+    private static void ExpectReferrer(Dictionary<Digest, BlobExpectation> expectations, Referrer referrer)
+    {
+        Expect(expectations, referrer.Descriptor.Digest, new BlobExpectation(referrer.Descriptor.Size, null, null, $"{referrer.Kind} manifest"));
+        foreach (var blob in referrer.Blobs)
+            Expect(expectations, blob.Digest, new BlobExpectation(blob.Size, null, null, $"{referrer.Kind} blob ({blob.MediaType})"));
     }
 
     private static void Expect(Dictionary<Digest, BlobExpectation> expectations, Digest digest, BlobExpectation expectation) =>

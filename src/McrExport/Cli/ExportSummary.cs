@@ -16,6 +16,17 @@ public sealed record ExportSummary(
     [property: JsonPropertyName("blobsFromCache")] int BlobsFromCache,
     [property: JsonPropertyName("seconds")] double Seconds)
 {
+    /// <summary>With <c>--referrers</c>: what travels with the images.</summary>
+    [JsonPropertyName("referrers"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ReferrerSummary>? Referrers { get; init; }
+
+    public sealed record ReferrerSummary(
+        [property: JsonPropertyName("digest")] string Digest,
+        [property: JsonPropertyName("subject")] string Subject,
+        [property: JsonPropertyName("artifactType")] string ArtifactType,
+        [property: JsonPropertyName("kind")] string Kind,
+        [property: JsonPropertyName("tag"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Tag);
+
     /// <summary>With <c>--split</c>: the part files, then the <c>.sha256</c> file.</summary>
     [JsonPropertyName("parts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Parts { get; init; }
@@ -47,6 +58,9 @@ public sealed record ExportSummary(
         Math.Round(result.Elapsed.TotalSeconds, 3))
     {
         Parts = result.Parts.Count > 0 ? result.Parts : null,
+        Referrers = result.Referrers.Count > 0
+            ? result.Referrers.Select(r => new ReferrerSummary(r.Descriptor.Digest.ToString(), r.Subject.ToString(), r.ArtifactType, r.Kind, r.Tag)).ToList()
+            : null,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
@@ -61,6 +75,8 @@ public sealed record ExportSummary(
             sb.AppendLine($"manifest  {image.ManifestDigest}");
             sb.AppendLine($"layers    {image.Layers}{(image.ForeignLayers > 0 ? $" ({image.ForeignLayers} foreign, included)" : "")}, {DiskErrors.FormatSize(image.Size)}");
         }
+        if (Referrers is { Count: > 0 } carried)
+            sb.AppendLine($"referrers {Model.ReferrerKinds.Summarize(carried.Select(r => r.Kind))}");
         var rate = Seconds > 0 ? BytesDownloaded / Seconds : 0;
         sb.AppendLine($"fetched   {DiskErrors.FormatSize(BytesDownloaded)} downloaded, {DiskErrors.FormatSize(BytesFromCache)} from cache in {Seconds:0.0} s ({DiskErrors.FormatSize((long)rate)}/s)");
         if (Parts is { Count: > 1 } parts)

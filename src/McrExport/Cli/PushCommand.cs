@@ -37,6 +37,10 @@ public static class PushCommand
             Description = "Cache folder where an unfinished upload is recorded, so the next push continues it (default: the user's cache folder)",
             HelpName = "DIR",
         };
+        var referrers = new Option<bool>("--referrers")
+        {
+            Description = "Also push the archive's signatures, SBOMs and attestations of each image, keeping their digests (through the referrers API where the registry has it, else by the referrers tag schema sha256-<hex>)",
+        };
         var registry = new RegistryOptions();
         var command = new Command("push", "Push the images of an archive into a registry, keeping manifest digests (blobs skipped when present, mounted when possible, uploaded in resumable chunks when large; foreign layers stay foreign unless told otherwise).").WithExamples(
             "mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019",
@@ -49,6 +53,7 @@ public static class PushCommand
         command.Options.Add(rewrite);
         command.Options.Add(chunkSize);
         command.Options.Add(cacheDir);
+        command.Options.Add(referrers);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,8 +80,8 @@ public static class PushCommand
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));
             var uploads = UploadStateStore.InCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
-            var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line), Uploads: uploads);
-            var result = await new ArchivePusher(archive, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
+            var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line), Uploads: uploads) { Referrers = parse.GetValue(referrers) };
+            var result = await new ArchivePusher(archive, client, options).PushAsync(targets, catalog, cancellationToken).ConfigureAwait(false);
 
             foreach (var image in result.Images)
                 await console.Out.WriteLineAsync(image.Rewritten
@@ -86,6 +91,10 @@ public static class PushCommand
                 $"blobs: {result.Count(BlobAction.UploadedMonolithic) + result.Count(BlobAction.UploadedChunked)} uploaded ({DiskErrors.FormatSize(result.UploadedBytes)}), " +
                 $"{result.Count(BlobAction.Mounted)} mounted, {result.Count(BlobAction.Skipped)} already there, {result.Count(BlobAction.LeftForeign)} foreign left foreign")
                 .ConfigureAwait(false);
+            if (options.Referrers)
+                await console.Out.WriteLineAsync(result.Referrers.Count == 0
+                    ? "referrers: none in the archive for these images"
+                    : $"referrers: {Model.ReferrerKinds.Summarize(result.Referrers.Select(r => r.Referrer.Kind))}").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
