@@ -41,10 +41,10 @@ public static class ReferrerKinds
         };
     }
 
-    /// <summary>"1 Notary signature, 1 SPDX SBOM": the kinds counted, in order of first appearance.</summary>
+    /// <summary>"1 Notary signature, 1 SPDX SBOM": the kinds counted, in ordinal order of their names (stable whatever order a registry lists them in).</summary>
     public static string Summarize(IEnumerable<string> kinds)
     {
-        var counts = kinds.GroupBy(k => k, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}{(g.Count() > 1 && !g.Key.Contains('/') && !g.Key.EndsWith('s') ? "s" : "")}");
+        var counts = kinds.GroupBy(k => k, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}{(g.Count() > 1 && !g.Key.Contains('/') && !g.Key.EndsWith('s') ? "s" : "")}");
         return string.Join(", ", counts);
     }
 }
