@@ -1,3 +1,4 @@
+using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Model;
 using McrExport.Output;
@@ -48,7 +49,8 @@ public sealed class ImageResolver(RegistryClientPool registries, Platform host)
             manifestDescriptor = new Descriptor(manifest.MediaType, top.Digest, top.Bytes.Length);
         }
 
-        var configBytes = await client.GetSmallBlobAsync(reference.Repository, manifest.Config, cancellationToken).ConfigureAwait(false);
+        var configBytes = FromCache(manifest.Config)
+                          ?? await client.GetSmallBlobAsync(reference.Repository, manifest.Config, cancellationToken).ConfigureAwait(false);
         var config = ManifestParser.ParseConfig(configBytes);
         ManifestParser.CheckConsistent(manifest, config);
         if (manifestDescriptor.Platform is null)
@@ -58,6 +60,23 @@ public sealed class ImageResolver(RegistryClientPool registries, Platform host)
 
         var image = new ExportImage(reference, manifestDescriptor, chosen.Bytes, manifest, configBytes, config);
         return new ResolvedImage(image, index, top.Digest, top.Bytes);
+    }
+
+    /// <summary>The config from the blob cache, verified against its descriptor; null when absent or not right.</summary>
+    private byte[]? FromCache(Descriptor config)
+    {
+        var store = registries.BlobCache;
+        if (store is null || config.Size > ManifestParser.MaxDocumentSize || !store.Contains(config.Digest, config.Size)) return null;
+        try
+        {
+            var bytes = File.ReadAllBytes(store.PathOf(config.Digest));
+            BlobVerifier.Check(config, bytes, "the cache");
+            return bytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IntegrityException)
+        {
+            return null;
+        }
     }
 }
 

@@ -16,7 +16,8 @@ namespace McrExport.Transfer;
 /// drops now and then is not limited to a few drops in total), and published only when its size and digest are right. A mismatch discards the bytes and fetches once more;
 /// a second mismatch fails. Sources are tried in order; a source that does not have the blob gives way to the next.
 /// </summary>
-public sealed class BlobDownloader(BlobStore store, HttpTransport transport, TransferOptions options, ITransferObserver observer)
+public sealed class BlobDownloader(BlobStore store, HttpTransport transport, TransferOptions options, ITransferObserver observer,
+    ConnectionGate? gate = null)
 {
     private const int BufferSize = 1 << 20;
 
@@ -48,12 +49,14 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
                 {
                     downloaded += await FetchFromAsync(descriptor, source, writeLock, cancellationToken).ConfigureAwait(false);
                     writeLock.Publish();
+                    SegmentRecord.Delete(writeLock.PartialPath);
                     observer.Completed(descriptor, fromCache: false);
                     return new BlobFetchResult(downloaded, FromCache: false);
                 }
                 catch (DigestMismatchException e)
                 {
                     writeLock.DiscardPartial();
+                    SegmentRecord.Delete(writeLock.PartialPath);
                     if (mismatch is not null)
                         throw new DigestMismatchException($"{e.Message}; it failed verification twice, so the export stops");
                     mismatch = e;
@@ -81,6 +84,23 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
 
     private async Task<long> FetchFromAsync(Descriptor descriptor, BlobSource source, BlobWriteLock writeLock, CancellationToken cancellationToken)
     {
+        if (gate is not null && options.Segments(descriptor.Size, gate.Extra))
+        {
+            var outcome = await new SegmentedFetch(descriptor, source, writeLock.PartialPath, transport, options, observer, gate)
+                .RunAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome.Complete) return outcome.Fetched;
+            return outcome.Fetched + await FetchStreamAsync(descriptor, source, writeLock, outcome.WholeBody, cancellationToken).ConfigureAwait(false);
+        }
+        return await FetchStreamAsync(descriptor, source, writeLock, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fetches the blob as one stream, going on from the partial file's contiguous prefix. <paramref name="opened"/>,
+    /// when given, is a 200 answer already received (from a server that ignored Range), used as the first attempt.
+    /// </summary>
+    private async Task<long> FetchStreamAsync(Descriptor descriptor, BlobSource source, BlobWriteLock writeLock,
+        HttpResponseMessage? opened, CancellationToken cancellationToken)
+    {
         var retry = options.RetryPolicy;
         var path = writeLock.PartialPath;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -89,6 +109,14 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
         var buffer = new byte[BufferSize];
 
         long offset = file.Length;
+        if (SegmentRecord.Exists(path))
+        {
+            // Left by a download over several connections: only its contiguous prefix is one stream's to go on from.
+            var record = SegmentRecord.Load(path, descriptor.Digest, descriptor.Size);
+            offset = record is null ? 0 : ByteSpan.Prefix(ByteSpan.Merge(record.Done));
+            file.SetLength(offset);
+            SegmentRecord.Delete(path);
+        }
         if (offset > descriptor.Size) { file.SetLength(0); offset = 0; }
         if (offset > 0)
         {
@@ -107,7 +135,8 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
             try
             {
                 if (offset == descriptor.Size && descriptor.Size > 0) break;
-                using var response = await OpenAsync(descriptor, source, offset, cancellationToken).ConfigureAwait(false);
+                using var response = opened ?? await OpenAsync(descriptor, source, offset, cancellationToken).ConfigureAwait(false);
+                opened = null;
                 if (offset > 0 && !IsRangeAnswer(response, offset))
                 {
                     file.SetLength(0);
@@ -119,20 +148,7 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 while (true)
                 {
-                    int read;
-                    using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-                    {
-                        stall.CancelAfter(options.Stall);
-                        try
-                        {
-                            read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                        {
-                            throw new TransientNetworkException(response.RequestMessage!.RequestUri!,
-                                $"no data from {response.RequestMessage!.RequestUri!.Authority} for {options.Stall.TotalSeconds:0} s");
-                        }
-                    }
+                    var read = await TransientErrors.ReadAsync(body, buffer, options.Stall, response, cancellationToken).ConfigureAwait(false);
                     if (read == 0) break;
                     if (offset + read > descriptor.Size)
                         throw new DigestMismatchException($"blob {descriptor.Digest} from {source.Describe()} is larger than its descriptor's {descriptor.Size} bytes");
@@ -147,12 +163,12 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
                         $"{response.RequestMessage!.RequestUri!.Authority} closed the connection after {offset} of {descriptor.Size} bytes");
                 break;
             }
-            catch (Exception e) when (IsTransient(e, cancellationToken))
+            catch (Exception e) when (TransientErrors.IsTransient(e, cancellationToken))
             {
                 if (offset > offsetAtLastFailure) attempt = 0;
                 offsetAtLastFailure = offset;
                 attempt++;
-                var (reason, retryAfter, final) = Describe(e);
+                var (reason, retryAfter, final) = TransientErrors.Describe(e);
                 if (attempt > retry.MaxRetries) throw final(attempt);
                 var delay = retry.DelayFor(attempt, retryAfter);
                 observer.Retrying(descriptor, source.Describe(), reason, attempt, delay);
@@ -213,21 +229,6 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
             throw DiskErrors.Full(Path.GetDirectoryName(file.Name)!, count, e);
         }
     }
-
-    private static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && e switch
-        {
-            TransientNetworkException or TransientStatusException or HttpRequestException => true,
-            IOException io => !DiskErrors.IsDiskFull(io) && io is not FileNotFoundException,
-            _ => false,
-        };
-
-    private static (string Reason, TimeSpan? RetryAfter, Func<int, McrExportException> Final) Describe(Exception e) => e switch
-    {
-        TransientStatusException s => (s.Message, s.RetryAfter, _ => s.Final),
-        TransientNetworkException n => (n.Message, null, n.ToFinal),
-        _ => (e.Message, null, a => new NetworkException($"{e.Message} (after {a} attempts)", e)),
-    };
 }
 
 /// <summary>The outcome of fetching one blob.</summary>

@@ -4,12 +4,16 @@ using McrExport.Planning;
 
 namespace McrExport.Transfer;
 
-/// <summary>Fills the store with every blob of a plan, several at once; stops all on the first failure.</summary>
+/// <summary>
+/// Fills the store with every blob of a plan, several at once (the biggest first); a big blob over several connections,
+/// the run's connections bounded by one <see cref="ConnectionGate"/>. Stops all on the first failure.
+/// </summary>
 public sealed class BlobTransfer(BlobStore store, HttpTransport transport, TransferOptions options, ITransferObserver? observer = null)
 {
     public async Task<TransferSummary> RunAsync(IReadOnlyList<PlannedBlob> blobs, CancellationToken cancellationToken)
     {
-        var downloader = new BlobDownloader(store, transport, options, observer ?? NullTransferObserver.Instance);
+        using var gate = new ConnectionGate(options);
+        var downloader = new BlobDownloader(store, transport, options, observer ?? NullTransferObserver.Instance, gate);
         int downloadedBlobs = 0, cachedBlobs = 0;
         long downloadedBytes = 0, cachedBytes = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken };

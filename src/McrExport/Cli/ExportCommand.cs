@@ -8,10 +8,23 @@ using McrExport.Transfer;
 
 namespace McrExport.Cli;
 
-/// <summary>The root command: <c>mcr-export &lt;reference&gt;... [-f docker-tar|oci|oci-tar] [-o PATH|-]</c>.</summary>
+/// <summary>
+/// <c>mcr-export export &lt;reference&gt;... [-f docker-tar|oci|oci-tar] [-o PATH|-]</c>, also reached as
+/// <c>mcr-export &lt;reference&gt;...</c> and <c>mcr-export save …</c> (docker's word for it).
+/// </summary>
 public static class ExportCommand
 {
-    public static RootCommand Create(CliConsole console)
+    public static readonly string[] Examples =
+    [
+        "mcr-export servercore:ltsc2019                      # docker-load tar: servercore-ltsc2019.tar",
+        "mcr-export servercore:ltsc2019 -f oci -o ./layout   # OCI image layout folder",
+        "mcr-export nanoserver:ltsc2022 dotnet/runtime:8.0-nanoserver-ltsc2022 -o images.tar",
+        "mcr-export docker.io/library/alpine:3.20 --platform linux/arm64 -o - | docker load",
+        "mcr-export windows/servercore --tags 'ltsc20*' -o servercore-all.tar",
+        "mcr-export windows/servercore:ltsc2019 --os-version 10.0.17763 --cache-dir D:\\cache",
+    ];
+
+    public static Command Create(CliConsole console)
     {
         var references = new Argument<string[]>("reference")
         {
@@ -49,6 +62,12 @@ public static class ExportCommand
         };
         var uncompressed = new Option<bool>("--uncompressed-layers") { Description = "docker-tar: write layers as plain tars (as old docker save did)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
+        var connections = new Option<int>("--connections")
+        {
+            Description = "Connections per blob of 64 MiB or more, each fetching a range (1: one stream per blob); at most 16 in all",
+            DefaultValueFactory = _ => TransferOptions.DefaultConnections,
+            HelpName = "N",
+        };
         var stall = new Option<int>("--stall-timeout") { Description = "Seconds without data before a download is resumed", DefaultValueFactory = _ => 30, HelpName = "SECONDS" };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not use the blob cache" };
@@ -57,14 +76,9 @@ public static class ExportCommand
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
 
-        var root = new RootCommand("Export container images (Windows foreign layers included) from a registry to a docker-load tar or an OCI image layout, without Docker.");
-        root.WithExamples(
-            "mcr-export servercore:ltsc2019                      # docker-load tar: servercore-ltsc2019.tar",
-            "mcr-export servercore:ltsc2019 -f oci -o ./layout   # OCI image layout folder",
-            "mcr-export nanoserver:ltsc2022 dotnet/runtime:8.0-nanoserver-ltsc2022 -o images.tar",
-            "mcr-export docker.io/library/alpine:3.20 --platform linux/arm64 -o - | docker load",
-            "mcr-export windows/servercore --tags 'ltsc20*' -o servercore-all.tar",
-            "mcr-export windows/servercore:ltsc2019 --os-version 10.0.17763 --cache-dir D:\\cache");
+        var root = new Command("export", "Export images to a docker-load tar (default), an OCI layout folder or an OCI tar; 'mcr-export <reference>...' means the same.");
+        root.Aliases.Add("save");
+        root.WithExamples(Examples);
         root.Arguments.Add(references);
         foreach (var option in new Option[] { format, output, fromFile, tags }) root.Options.Add(option);
         platform.AddTo(root);
@@ -75,7 +89,7 @@ public static class ExportCommand
         root.Options.Add(referrers);
         root.Options.Add(referrersType);
         registry.AddTo(root);
-        foreach (var option in new Option[] { parallel, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
+        foreach (var option in new Option[] { parallel, connections, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
 
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -126,8 +140,12 @@ public static class ExportCommand
                 if (parse.GetValue(ociTypes)) throw new UsageException("--all-platforms keeps the index's bytes; it excludes --oci-media-types");
             }
             if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel must be between 1 and 64");
+            if (parse.GetValue(connections) is < 1 or > 16) throw new UsageException("--connections must be between 1 and 16");
             if (parse.GetValue(stall) is < 1 or > 3600) throw new UsageException("--stall-timeout must be between 1 and 3600 seconds");
             if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
+
+            OutputChecks.Check(outputPath, folderOutput: fmt == OutputFormat.Oci, console.OutputIsTerminal);
+            if (!parse.GetValue(noCache)) OutputChecks.CheckCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
 
             var pool = registry.CreatePool(parse, console, refs.Select(r => r.Registry).Distinct().ToList());
             if (tagPatterns.Length > 0) refs = await ExpandTagsAsync(pool, refs, tagPatterns, cancellationToken).ConfigureAwait(false);
@@ -144,7 +162,10 @@ public static class ExportCommand
                 SplitSize = splitSize,
                 Referrers = withReferrers,
                 ReferrersArtifactType = parse.GetValue(referrersType),
-                Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry),
+                Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry)
+                {
+                    Connections = parse.GetValue(connections),
+                },
                 StandardOutput = outputPath == WriterOptions.StandardOutputPath ? console.OpenStandardOutput() : null,
             };
 

@@ -61,6 +61,7 @@ public static class PushCommand
                 throw new UsageException("--include-foreign-layers and --rewrite-foreign-layers exclude each other");
             var chunk = parse.GetValue(chunkSize);
             if (chunk < 1024) throw new UsageException("--chunk-size must be at least 1024 bytes");
+            CheckDestination(parse.GetValue(destination)!, parse.GetValue(all));
             var mode = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign;
 
             var archive = ImageArchive.Open(parse.GetValue(path)!);
@@ -98,6 +99,22 @@ public static class PushCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The destination's shape, before the archive is read or the network used: without --all it names a registry
+    /// host and a repository (<c>127.0.0.1:5088</c> alone would otherwise be taken for a repository on MCR).
+    /// </summary>
+    internal static void CheckDestination(string destination, bool all)
+    {
+        if (all) return;
+        var slash = destination.IndexOf('/');
+        if (slash < 0)
+            throw new UsageException($"'{destination}' names no repository: give REGISTRY/REPOSITORY[:TAG]")
+            { Hint = $"e.g. mcr-export push ARCHIVE {destination}/windows/servercore:ltsc2019, or --all to push every image under its own name" };
+        var host = destination[..slash];
+        if (!host.Contains('.') && !host.Contains(':') && host != "localhost")
+            throw new UsageException($"'{destination}' names no registry host: give REGISTRY/REPOSITORY[:TAG], e.g. registry.corp.example:5000/{destination}");
     }
 
     /// <summary>Works out the registry host and where each top-level entry of the archive goes.</summary>
