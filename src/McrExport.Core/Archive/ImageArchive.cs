@@ -5,7 +5,7 @@ using McrExport.Output;
 namespace McrExport.Archive;
 
 /// <summary>
-/// Random read access to what an export wrote: a tar (docker-tar or oci-tar) or an OCI layout folder. Opening indexes
+/// Random read access to an archive: a tar (docker-tar, oci-tar, any producer's) or an OCI layout folder. Opening indexes
 /// the names; <see cref="Problems"/> holds what was wrong with the container itself (unsafe names, truncation).
 /// </summary>
 public abstract class ImageArchive
@@ -34,13 +34,16 @@ public abstract class ImageArchive
         if (PartSet.TryOpen(path) is { } parts)
         {
             if (parts.Parts.Count == 0) throw new UsageException($"'{path}': no part of the split archive {parts.Name} is there");
-            var archive = TarImageArchive.OpenTar(parts.Name, parts.OpenRead);
+            var archive = TarImageArchive.Open(parts.Name, parts.OpenRead);
             return new SplitTarArchive(archive, parts);
         }
         if (Directory.Exists(path)) return FolderImageArchive.OpenFolder(path);
         if (File.Exists(path)) return TarImageArchive.OpenTar(path);
         throw new UsageException($"'{path}' is neither an archive nor an OCI layout folder");
     }
+
+    /// <summary>How a problem names a file: <c>archive.tar:blobs/sha256/…</c> or the path in the folder.</summary>
+    public string Where(string name) => IsFolder ? Path.Combine(Location, name) : $"{Location}:{name}";
 
     public bool Contains(string name) => Entries.ContainsKey(name);
 
@@ -62,20 +65,4 @@ public abstract class ImageArchive
         stream.CopyTo(buffer);
         return buffer.ToArray();
     }
-}
-
-/// <summary>A tar read from its parts; reads go to the tar archive over the joined stream.</summary>
-internal sealed class SplitTarArchive : ImageArchive
-{
-    private readonly TarImageArchive _tar;
-
-    public SplitTarArchive(TarImageArchive tar, PartSet parts) : base(tar.Location, tar.Entries, tar.Problems)
-    {
-        _tar = tar;
-        Parts = parts;
-    }
-
-    public override bool IsFolder => false;
-
-    public override Stream OpenRead(string name) => _tar.OpenRead(name);
 }

@@ -11,10 +11,10 @@ namespace McrExport.Http;
 /// DNS-rebinding answer to slip through. A connection to a proxy is the user's choice and is not restricted; the
 /// proxy resolves the target's name, never this process.
 /// </summary>
-internal sealed class GuardedConnector(TransportPolicy policy, ProxySettings proxy, bool allowInternal,
+public sealed class GuardedConnector(TransportPolicy policy, ProxySettings proxy, bool allowInternal,
     ConcurrentDictionary<string, bool> connectedInternal)
 {
-    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    internal async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var endpoint = context.DnsEndPoint;
         var target = context.InitialRequestMessage.RequestUri;
@@ -27,10 +27,7 @@ internal sealed class GuardedConnector(TransportPolicy policy, ProxySettings pro
         else addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
 
-        var unrestricted = viaProxy || allowInternal || policy.IsInsecure(host, endpoint.Port);
-        var allowed = unrestricted ? addresses : addresses.Where(a => !TransportPolicy.IsInternal(a)).ToArray();
-        if (allowed.Length == 0)
-            throw new PolicyException($"refusing {host}: it resolves to the internal address {addresses[0]}; name it with --insecure-registry {host}:{endpoint.Port} to allow it");
+        var allowed = Allowed(host, endpoint.Port, addresses, viaProxy || allowInternal || policy.IsInsecure(host, endpoint.Port));
 
         SocketException? last = null;
         foreach (var address in allowed)
@@ -54,5 +51,15 @@ internal sealed class GuardedConnector(TransportPolicy policy, ProxySettings pro
             }
         }
         throw last!;
+    }
+
+    /// <summary>The addresses of <paramref name="host"/> a connection may go to; throws when none may.</summary>
+    /// <param name="unrestricted">internal addresses are allowed (a proxy, a host named insecure, a registry's standing).</param>
+    public static IPAddress[] Allowed(string host, int port, IReadOnlyList<IPAddress> addresses, bool unrestricted)
+    {
+        var allowed = unrestricted ? addresses.ToArray() : addresses.Where(a => !TransportPolicy.IsInternal(a)).ToArray();
+        if (allowed.Length == 0)
+            throw new PolicyException($"refusing {host}: it resolves to the internal address {addresses[0]}; name it with --insecure-registry {host}:{port} to allow it");
+        return allowed;
     }
 }

@@ -106,6 +106,13 @@ public sealed class HttpTransport : IDisposable
         }
     }
 
+    /// <summary>
+    /// The standing of a registry (plain http, internal) as this transport knows it, for asking a URL the registry
+    /// redirected to again later without the registry (its redirects' standing, not its credentials).
+    /// </summary>
+    public RequestOrigin OriginOf(Uri registryBaseUri) =>
+        Policy.OriginFor(registryBaseUri.Authority, registryBaseUri.Scheme, ConnectedInternal(registryBaseUri.Authority));
+
     private bool? ConnectedInternal(string authority)
     {
         var uri = new Uri("http://" + authority);
@@ -136,6 +143,14 @@ public sealed class HttpTransport : IDisposable
         catch (HttpRequestException e) when (Find<AuthenticationException>(e) is not null)
         {
             throw TlsFailure(uri, e);
+        }
+        catch (HttpRequestException e) when (NetworkErrors.IsClientCertificateAlert(e, uri))
+        {
+            var folder = Options.Certificates.SuggestedFolder(uri.Port == 443 ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}");
+            throw new NetworkException(NetworkErrors.Describe(e, uri), e)
+            {
+                Hint = $"put the client certificate and its key in {Path.Combine(folder, "client.cert")} and client.key (or in --cert-dir DIR)",
+            };
         }
         catch (HttpRequestException e) when (Find<SocketException>(e) is { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain })
         {

@@ -5,10 +5,10 @@ public sealed record ImageManifest(string MediaType, Descriptor Config, IReadOnl
 {
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 
-    /// <summary>OCI 1.1: the artifact's type (a signature, an SBOM), when the manifest says so.</summary>
+    /// <summary>OCI 1.1 <c>artifactType</c>: set on artifacts (signatures, SBOMs), not on images.</summary>
     public string? ArtifactType { get; init; }
 
-    /// <summary>OCI 1.1: the manifest this one refers to (a signature's signed image).</summary>
+    /// <summary>OCI 1.1 <c>subject</c>: the manifest this one refers to (a signature's image).</summary>
     public Descriptor? Subject { get; init; }
 }
 

@@ -92,6 +92,21 @@ public static class ManifestParser
         return new ImageConfig(new Platform(os, arch, GetString(root, "variant"), GetString(root, "os.version")), ids);
     }
 
+    /// <summary>
+    /// True when a manifest is a container image; false for artifacts: an <c>artifactType</c>, a config that is not an
+    /// image config (the empty <c>{}</c> one), an entry marked as an attestation (<c>unknown/unknown</c>,
+    /// <c>vnd.docker.reference.type</c>) or listed with an <c>artifactType</c>, or layers none of which is a filesystem
+    /// layer (a cosign signature: an image config over one <c>simplesigning</c> JSON blob).
+    /// </summary>
+    public static bool IsImage(Descriptor entry, ImageManifest manifest) =>
+        manifest.ArtifactType is null && entry.ArtifactType is null && MediaTypes.IsImageConfig(manifest.Config.MediaType) && !IsAttestation(entry)
+        && (manifest.Layers.Count == 0 || manifest.Layers.Any(l => MediaTypes.IsLayer(l.MediaType)));
+
+    /// <summary>Docker's attestation entries: platform <c>unknown/unknown</c> or the <c>vnd.docker.reference.type</c> annotation.</summary>
+    public static bool IsAttestation(Descriptor entry) =>
+        entry.Platform is { Os: "unknown" or "", Architecture: "unknown" or "" }
+        || entry.Annotations?.ContainsKey("vnd.docker.reference.type") == true;
+
     /// <summary>Checks that a manifest and its config agree: one diff_id per layer.</summary>
     public static void CheckConsistent(ImageManifest manifest, ImageConfig config)
     {

@@ -15,11 +15,6 @@ public static class ReferrerKinds
     public static string ArtifactTypeOf(ImageManifest manifest, Descriptor? listing = null) =>
         manifest.ArtifactType ?? listing?.ArtifactType ?? manifest.Config.MediaType;
 
-    /// <summary>True when a manifest is an artifact rather than a container image: a subject, an artifactType, or a config that is not an image config.</summary>
-    public static bool IsArtifact(ImageManifest manifest, Descriptor? listing = null) =>
-        manifest.Subject is not null || manifest.ArtifactType is not null || listing?.ArtifactType is not null
-        || manifest.Config.MediaType is not (MediaTypes.OciConfig or MediaTypes.DockerConfig);
-
     /// <summary>"Notary signature", "SPDX SBOM", …; cosign's tags name theirs; anything else is named by its type.</summary>
     public static string Describe(string artifactType, string? cosignTag = null)
     {

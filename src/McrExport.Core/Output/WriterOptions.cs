@@ -18,12 +18,6 @@ public sealed record WriterOptions(string OutputPath)
     /// <summary>OCI folder only: hard-link layer files from the blob store when it is on the same file system.</summary>
     public bool HardLinks { get; init; } = true;
 
-    /// <summary>OCI formats only: whole indexes written beside the single images (<c>--all-platforms</c>).</summary>
-    public IReadOnlyList<ExportIndex> Indexes { get; init; } = [];
-
-    /// <summary>OCI formats and docker-tar's OCI part: the signatures, SBOMs and attestations carried beside the images (<c>--referrers</c>).</summary>
-    public IReadOnlyList<Model.Referrer> Referrers { get; init; } = [];
-
     /// <summary>Tar formats only: cut the tar into parts of at most this many bytes (<c>NAME.001</c>, …, <c>NAME.sha256</c>); null writes one file.</summary>
     public long? SplitSize { get; init; }
 

@@ -11,6 +11,6 @@ public sealed record PushOptions(
     Action<string>? Log = null,
     UploadStateStore? Uploads = null)
 {
-    /// <summary>Also put the archive's referrers of each pushed image (<c>--referrers</c>); without it none are read or sent.</summary>
+    /// <summary>Also put the set's referrers of each pushed entry (<c>--referrers</c>); without it none are sent.</summary>
     public bool Referrers { get; init; }
 }

@@ -10,6 +10,3 @@ public sealed record PushResult(IReadOnlyList<PushedImage> Images, IReadOnlyList
 
     public long UploadedBytes => Blobs.Where(b => b.Action is BlobAction.UploadedChunked or BlobAction.UploadedMonolithic).Sum(b => b.Size);
 }
-
-/// <summary>A referrer put into <paramref name="Repository"/> and how its subject's registry learned of it.</summary>
-public sealed record PushedReferrer(string Repository, Model.Referrer Referrer, ReferrerPusher.Recorded Recorded);

@@ -23,42 +23,51 @@ public sealed class ReferrerPusher(BlobUploader uploader)
     public enum Recorded { ByApi, ByTagSchema, ByCosignTag }
 
     /// <summary>Puts <paramref name="referrer"/>'s manifest (its blobs must be there) and records it for its subject.</summary>
-    public async Task<Recorded> PutAsync(string repository, Referrer referrer, CancellationToken cancellationToken)
+    public async Task<Recorded> PutAsync(string repository, SetEntry referrer, CancellationToken cancellationToken)
     {
-        var bytes = referrer.ManifestBytes.ToArray();
-        if (referrer.Tag is { } tag)
+        var node = referrer.Node;
+        var subject = ReferrerGraph.SubjectOf(referrer) ?? throw new ArgumentException($"{referrer.DisplayName} is not a referrer", nameof(referrer));
+        var bytes = node.Bytes.ToArray();
+        if (ReferrerGraph.CosignTagOf(referrer) is { } tag)
         {
-            await uploader.PutManifestAsync(repository, tag, bytes, referrer.Descriptor.MediaType, cancellationToken).ConfigureAwait(false);
+            await uploader.PutManifestAsync(repository, tag, bytes, node.Descriptor.MediaType, cancellationToken).ConfigureAwait(false);
             return Recorded.ByCosignTag;
         }
         var client = uploader.Client;
         var byApi = await client.WithRetriesAsync(async ct =>
         {
-            var what = $"referrer {repository}@{referrer.Descriptor.Digest}";
-            using var response = await client.SendAsync(HttpMethod.Put, $"v2/{repository}/manifests/{referrer.Descriptor.Digest}",
+            var what = $"referrer {repository}@{node.Digest}";
+            using var response = await client.SendAsync(HttpMethod.Put, $"v2/{repository}/manifests/{node.Digest}",
                 BlobUploader.PushScope(repository), request =>
                 {
                     request.Content = new ByteArrayContent(bytes);
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue(referrer.Descriptor.MediaType);
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue(node.Descriptor.MediaType);
                 }, ct).ConfigureAwait(false);
             await client.EnsureSuccessAsync(response, what, ct).ConfigureAwait(false);
-            return response.Headers.TryGetValues("OCI-Subject", out var subjects) && subjects.Any(s => s.Trim() == referrer.Subject.ToString());
+            return response.Headers.TryGetValues("OCI-Subject", out var subjects) && subjects.Any(s => s.Trim() == subject.ToString());
         }, cancellationToken).ConfigureAwait(false);
         if (byApi) return Recorded.ByApi;
-        await AddToTagSchemaIndexAsync(repository, referrer, cancellationToken).ConfigureAwait(false);
+        await AddToTagSchemaIndexAsync(repository, subject, ListingOf((Artifact)node), cancellationToken).ConfigureAwait(false);
         return Recorded.ByTagSchema;
     }
 
     /// <summary>Reads the subject's tag schema index (or an empty one), adds the referrer when it is not listed, and puts it.</summary>
-    private async Task AddToTagSchemaIndexAsync(string repository, Referrer referrer, CancellationToken cancellationToken)
+    private async Task AddToTagSchemaIndexAsync(string repository, Digest subject, Descriptor listing, CancellationToken cancellationToken)
     {
-        var listed = await _reader.ListByTagSchemaAsync(repository, referrer.Subject, cancellationToken).ConfigureAwait(false);
-        if (listed.Any(d => d.Digest == referrer.Descriptor.Digest)) return;
-        if (listed.Count >= 10_000) throw new RegistryException($"the referrers index {repository}:{Referrer.FallbackTag(referrer.Subject)} is full");
-        var index = new TagSchemaIndex(2, MediaTypes.OciIndex, [.. listed, referrer.ListingDescriptor]);
-        await uploader.PutManifestAsync(repository, Referrer.FallbackTag(referrer.Subject), OutputJson.Serialize(index), MediaTypes.OciIndex, cancellationToken)
+        var listed = await _reader.ListByTagSchemaAsync(repository, subject, cancellationToken).ConfigureAwait(false);
+        if (listed.Any(d => d.Digest == listing.Digest)) return;
+        if (listed.Count >= 10_000) throw new RegistryException($"the referrers index {repository}:{ReferrerTags.FallbackTag(subject)} is full");
+        var index = new TagSchemaIndex(2, MediaTypes.OciIndex, [.. listed, listing]);
+        await uploader.PutManifestAsync(repository, ReferrerTags.FallbackTag(subject), OutputJson.Serialize(index), MediaTypes.OciIndex, cancellationToken)
             .ConfigureAwait(false);
     }
+
+    /// <summary>The descriptor that lists an artifact in a referrers index: media type, digest, size, artifactType and annotations.</summary>
+    public static Descriptor ListingOf(Artifact artifact) => new(artifact.Descriptor.MediaType, artifact.Digest, artifact.Descriptor.Size)
+    {
+        ArtifactType = artifact.Descriptor.ArtifactType ?? artifact.ArtifactType,
+        Annotations = artifact.Manifest.Annotations is { Count: > 0 } a ? a : null,
+    };
 
     private sealed record TagSchemaIndex(
         [property: JsonPropertyName("schemaVersion")] int SchemaVersion,

@@ -21,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(CacheCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(PushCommand.Create(console));
+        root.Subcommands.Add(CopyCommand.Create(console));
         VerbHints.Install(root);
         NumberOptions.Install(root);
         return root;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using McrExport.Content;
+using McrExport.Model;
 
 namespace McrExport.Cli;
 
@@ -41,14 +42,14 @@ public sealed record ExportSummary(
         [property: JsonPropertyName("size")] long Size);
 
     public static ExportSummary From(ExportResult result) => new(
-        result.Images.Select(i => new ImageSummary(
-            i.Reference.ToString(),
-            i.ManifestDescriptor.Platform?.ToString() ?? i.Config.Platform.ToString(),
-            i.ManifestDescriptor.Digest.ToString(),
-            i.Manifest.Config.Digest.ToString(),
-            i.Manifest.Layers.Count,
-            i.Manifest.Layers.Count(l => l.IsForeign),
-            i.Manifest.Layers.Sum(l => l.Size) + i.Manifest.Config.Size)).ToList(),
+        result.Images.Select(e => (e.Reference, Image: e.Image!)).Select(i => new ImageSummary(
+            i.Reference?.ToString() ?? i.Image.Digest.ToString(),
+            i.Image.Platform.ToString(),
+            i.Image.Digest.ToString(),
+            i.Image.Manifest.Config.Digest.ToString(),
+            i.Image.Manifest.Layers.Count,
+            i.Image.Manifest.Layers.Count(l => l.IsForeign),
+            i.Image.Size)).ToList(),
         result.OutputPath,
         result.OutputBytes,
         result.Transfer.BytesDownloaded,
@@ -59,7 +60,8 @@ public sealed record ExportSummary(
     {
         Parts = result.Parts.Count > 0 ? result.Parts : null,
         Referrers = result.Referrers.Count > 0
-            ? result.Referrers.Select(r => new ReferrerSummary(r.Descriptor.Digest.ToString(), r.Subject.ToString(), r.ArtifactType, r.Kind, r.Tag)).ToList()
+            ? result.Referrers.Select(r => new ReferrerSummary(r.Node.Digest.ToString(), ReferrerGraph.SubjectOf(r)!.Value.ToString(),
+                r.Node.Descriptor.ArtifactType ?? ((Artifact)r.Node).ArtifactType, ReferrerGraph.KindOf(r), ReferrerGraph.CosignTagOf(r))).ToList()
             : null,
     };
 

@@ -28,7 +28,7 @@ public sealed class CommandLineTests
         var result = await CliRunner.RunAsync(["--help"], cancellationToken: TestContext.Current.CancellationToken);
 
         var commands = result.Out[result.Out.IndexOf("Commands:", StringComparison.Ordinal)..result.Out.IndexOf("Examples:", StringComparison.Ordinal)];
-        Assert.Equal(["export,", "inspect", "tags", "cache", "verify", "push"],
+        Assert.Equal(["export,", "inspect", "tags", "cache", "verify", "push", "copy"],
             commands.Split('\n').Skip(1).Where(l => l.Trim().Length > 0).Select(l => l.Trim().Split(' ')[0]));
     }
 

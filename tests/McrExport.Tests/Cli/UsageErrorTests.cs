@@ -28,7 +28,7 @@ public sealed class UsageErrorTests
         { ["REF", "--parallel", "x"], "--parallel takes a whole number, not 'x'" },
         { ["REF", "--retries", "many"], "--retries takes a whole number, not 'many'" },
         { ["pull", "REF"], "'mcr-export export REF'" },
-        { ["copy", "REF", "x"], "mcr-export push" },
+        { ["copy", "nosuch.tar", "x"], "neither an existing archive or folder nor a reference with a registry host" },
         { ["inspcet", "REF"], "did you mean 'inspect'?" },
         { ["push", "x.tar", "127.0.0.1:5088"], "no repository" },
     };

@@ -57,13 +57,11 @@ public sealed class ReferrerPusherTests
         return (host, new ReferrerPusher(new BlobUploader(client)));
     }
 
-    private static Referrer AsReferrer(TestArtifact artifact)
+    private static SetEntry AsReferrer(TestArtifact artifact)
     {
         var manifest = (ImageManifest)ManifestParser.Parse(artifact.ManifestBytes, MediaTypes.OciManifest);
-        return new Referrer(artifact.Subject ?? default, new Descriptor(MediaTypes.OciManifest, artifact.Digest, artifact.ManifestBytes.Length)
-        {
-            ArtifactType = artifact.ArtifactType,
-        }, artifact.ManifestBytes, manifest, artifact.Tag);
+        var descriptor = new Descriptor(MediaTypes.OciManifest, artifact.Digest, artifact.ManifestBytes.Length) { ArtifactType = artifact.ArtifactType };
+        return new SetEntry(new Artifact(descriptor, artifact.ManifestBytes, manifest), RefName: artifact.Tag);
     }
 
     [Fact]
@@ -90,7 +88,7 @@ public sealed class ReferrerPusherTests
         var (host, pusher) = await StartAsync(registry, ct);
         await using var _ = host;
         var scenario = ReferrerScenario.Create();
-        var tag = Referrer.FallbackTag(scenario.Image.ManifestDigest);
+        var tag = ReferrerTags.FallbackTag(scenario.Image.ManifestDigest);
 
         Assert.Equal(ReferrerPusher.Recorded.ByTagSchema, await pusher.PutAsync("signed/app", AsReferrer(scenario.Signature), ct));
         Assert.Equal(ReferrerPusher.Recorded.ByTagSchema, await pusher.PutAsync("signed/app", AsReferrer(scenario.Sbom), ct));

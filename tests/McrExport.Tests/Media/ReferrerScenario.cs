@@ -51,8 +51,8 @@ public sealed record ReferrerScenario(TestImage Image, TestArtifact Signature, T
             foreach (var blob in artifact.Blobs) await PushBlobAsync(http, blob, ct);
             await PutManifestAsync(http, artifact.Tag ?? artifact.Digest.ToString(), artifact.ManifestBytes, MediaTypes.OciManifest, ct);
         }
-        await PutManifestAsync(http, Referrer.FallbackTag(Image.ManifestDigest), TestArtifacts.TagSchemaIndex(Signature, Sbom), MediaTypes.OciIndex, ct);
-        await PutManifestAsync(http, Referrer.FallbackTag(Sbom.Digest), TestArtifacts.TagSchemaIndex(SbomSignature), MediaTypes.OciIndex, ct);
+        await PutManifestAsync(http, ReferrerTags.FallbackTag(Image.ManifestDigest), TestArtifacts.TagSchemaIndex(Signature, Sbom), MediaTypes.OciIndex, ct);
+        await PutManifestAsync(http, ReferrerTags.FallbackTag(Sbom.Digest), TestArtifacts.TagSchemaIndex(SbomSignature), MediaTypes.OciIndex, ct);
     }
 
     private static async Task PushBlobAsync(HttpClient http, byte[] bytes, CancellationToken ct)

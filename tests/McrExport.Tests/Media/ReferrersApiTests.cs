@@ -46,7 +46,7 @@ public sealed class ReferrersApiTests
         var referrerCalls = registry.Requests.Where(IsReferrersRequest).Select(r => r.Path).ToList();
         Assert.Contains($"/v2/{ReferrerScenario.Repository}/referrers/{scenario.Image.ManifestDigest}", referrerCalls);
         Assert.Contains($"/v2/{ReferrerScenario.Repository}/referrers/{scenario.Sbom.Digest}", referrerCalls);
-        Assert.DoesNotContain(registry.Requests, r => r.Path.EndsWith($"/manifests/{Referrer.FallbackTag(scenario.Image.ManifestDigest)}", StringComparison.Ordinal));
+        Assert.DoesNotContain(registry.Requests, r => r.Path.EndsWith($"/manifests/{ReferrerTags.FallbackTag(scenario.Image.ManifestDigest)}", StringComparison.Ordinal));
         Assert.Contains(registry.Requests, r => r.Path.EndsWith($"/manifests/{scenario.Cosign.Tag}", StringComparison.Ordinal));
 
         var verified = await CliRunner.RunAsync(["verify", tar], cancellationToken: ct);
@@ -72,7 +72,7 @@ public sealed class ReferrersApiTests
         Assert.Equal([scenario.Image.ManifestDigest.ToString(), scenario.Sbom.Digest.ToString(), scenario.SbomSignature.Digest.ToString()],
             entries.Select(e => e.GetProperty("digest").GetString()!).ToArray());
         Assert.Contains(registry.Requests, r => r.PathAndQuery == $"/v2/{ReferrerScenario.Repository}/referrers/{scenario.Image.ManifestDigest}?artifactType=application%2Fspdx%2Bjson");
-        Assert.DoesNotContain(registry.Requests, r => r.Path.Contains($"/manifests/{Referrer.FallbackTag(scenario.Image.ManifestDigest)}", StringComparison.Ordinal));
+        Assert.DoesNotContain(registry.Requests, r => r.Path.Contains($"/manifests/{ReferrerTags.FallbackTag(scenario.Image.ManifestDigest)}", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class ReferrersApiTests
         await using var registry = await FakeRegistry.StartAsync(cancellationToken: ct);
         var scenario = ReferrerScenario.Create();
         scenario.SeedInto(registry);
-        registry.AddManifest(ReferrerScenario.Repository, Referrer.FallbackTag(scenario.Image.ManifestDigest),
+        registry.AddManifest(ReferrerScenario.Repository, ReferrerTags.FallbackTag(scenario.Image.ManifestDigest),
             TestArtifacts.TagSchemaIndex(scenario.Signature), MediaTypes.OciIndex);
         using var temp = new TempFolder();
         var referrers = new ReferrersClient(Client(registry, temp));
@@ -116,11 +116,11 @@ public sealed class ReferrersApiTests
         var found = await new ReferrerDiscovery(referrers).DiscoverAsync(ReferrerScenario.Repository, scenario.Image.ManifestDigest, null, ct);
 
         Assert.True(referrers.HasNoApi);
-        Assert.Equal([scenario.Signature.Digest, scenario.Cosign.Digest], found.Select(r => r.Descriptor.Digest).ToArray());
+        Assert.Equal([scenario.Signature.Digest, scenario.Cosign.Digest], found.Select(r => r.Node.Digest).ToArray());
         Assert.Equal(1, registry.Requests.Count(IsReferrersRequest));
-        Assert.Equal("Notary signature", found[0].Kind);
-        Assert.Equal(scenario.Image.ManifestDigest, found[1].Subject);
-        Assert.Equal("cosign signature", found[1].Kind);
+        Assert.Equal("Notary signature", ReferrerGraph.KindOf(found[0]));
+        Assert.Equal(scenario.Image.ManifestDigest, ReferrerGraph.SubjectOf(found[1]));
+        Assert.Equal("cosign signature", ReferrerGraph.KindOf(found[1]));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ReferrersApiTests
         var stranger = TestArtifacts.NotarySignature(MediaTypes.OciManifest, Digest.Compute("someone else"u8.ToArray()), 10);
         foreach (var blob in stranger.Blobs) registry.AddBlob(blob, ReferrerScenario.Repository);
         registry.AddManifest(ReferrerScenario.Repository, null, stranger.ManifestBytes, MediaTypes.OciManifest);
-        registry.AddManifest(ReferrerScenario.Repository, Referrer.FallbackTag(scenario.Image.ManifestDigest),
+        registry.AddManifest(ReferrerScenario.Repository, ReferrerTags.FallbackTag(scenario.Image.ManifestDigest),
             TestArtifacts.TagSchemaIndex(stranger, scenario.Sbom), MediaTypes.OciIndex);
         using var temp = new TempFolder();
         var warnings = new List<string>();
@@ -141,8 +141,8 @@ public sealed class ReferrersApiTests
         var found = await new ReferrerDiscovery(new ReferrersClient(Client(registry, temp)), warn: warnings.Add)
             .DiscoverAsync(ReferrerScenario.Repository, scenario.Image.ManifestDigest, null, ct);
 
-        Assert.DoesNotContain(found, r => r.Descriptor.Digest == stranger.Digest);
-        Assert.Contains(found, r => r.Descriptor.Digest == scenario.Sbom.Digest);
+        Assert.DoesNotContain(found, r => r.Node.Digest == stranger.Digest);
+        Assert.Contains(found, r => r.Node.Digest == scenario.Sbom.Digest);
         Assert.Contains(warnings, w => w.Contains("its subject is sha256:", StringComparison.Ordinal) && w.Contains("not carried", StringComparison.Ordinal));
     }
 

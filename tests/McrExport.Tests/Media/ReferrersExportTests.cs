@@ -75,7 +75,8 @@ public sealed class ReferrersExportTests
             var verified = await CliRunner.RunAsync(["verify", archive], cancellationToken: ct);
             Assert.True(verified.ExitCode == 0, verified.Error);
             Assert.Contains("with 2 Notary signatures, 1 SPDX SBOM, 1 cosign signature", verified.Out);
-            Assert.Contains("ok: 1 image(s), 13 blobs", verified.Out);
+            Assert.Contains("ok: 1 image(s), 4 artifact(s), 13 blobs", verified.Out);
+            Assert.Contains("artifact  Notary signature (application/vnd.cncf.notary.signature)", verified.Out);
         }
 
         var pushed = await CliRunner.RunAsync(["push", layout, $"{target.Authority}/mirror/app:1.0", "--referrers", "--cache-dir", temp.Combine("c2"), .. hosts],
@@ -83,7 +84,7 @@ public sealed class ReferrersExportTests
         Assert.True(pushed.ExitCode == 0, pushed.Error + target.Tail());
         Assert.Contains("referrers: 2 Notary signatures, 1 SPDX SBOM, 1 cosign signature", pushed.Out);
 
-        var imageIndex = await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/app", Referrer.FallbackTag(scenario.Image.ManifestDigest), ct);
+        var imageIndex = await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/app", ReferrerTags.FallbackTag(scenario.Image.ManifestDigest), ct);
         Assert.NotNull(imageIndex);
         Assert.Equal(MediaTypes.OciIndex, imageIndex.Value.ContentType);
         var listed = IndexEntries(imageIndex.Value.Bytes);
@@ -91,7 +92,7 @@ public sealed class ReferrersExportTests
             listed.Select(e => e.GetProperty("digest").GetString()!).Order(StringComparer.Ordinal));
         Assert.Contains(listed, e => e.GetProperty("artifactType").GetString() == ReferrerKinds.NotarySignature);
         Assert.Contains(listed, e => e.GetProperty("artifactType").GetString() == ReferrerKinds.SpdxJson);
-        var sbomIndex = await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/app", Referrer.FallbackTag(scenario.Sbom.Digest), ct);
+        var sbomIndex = await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/app", ReferrerTags.FallbackTag(scenario.Sbom.Digest), ct);
         Assert.Equal(scenario.SbomSignature.Digest.ToString(), Assert.Single(IndexEntries(sbomIndex!.Value.Bytes)).GetProperty("digest").GetString());
         var cosign = await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/app", scenario.Cosign.Tag!, ct);
         Assert.Equal(scenario.Cosign.ManifestBytes, cosign!.Value.Bytes);

@@ -106,7 +106,7 @@ public static class TestArtifacts
             ["layers"] = new JsonArray(Blob(ReferrerKinds.CosignSimpleSigning, payload,
                 new JsonObject { ["dev.cosignproject.cosign/signature"] = "MEUCIQDtestsignature" })),
         };
-        return new TestArtifact(TestJson.Bytes(manifest), [config, payload], MediaTypes.OciConfig, null, Referrer.CosignTag(subject, "sig"));
+        return new TestArtifact(TestJson.Bytes(manifest), [config, payload], MediaTypes.OciConfig, null, ReferrerTags.CosignTag(subject, "sig"));
     }
 
     /// <summary>The referrers tag schema's index for a subject: an OCI index of the listing descriptors.</summary>

@@ -18,9 +18,9 @@ public sealed class ReferrerDiscovery(ReferrersClient referrers, ReferrerLimits?
     /// The referrers of <paramref name="subject"/>, parents before children. <paramref name="artifactType"/> filters
     /// the subject's own referrers; what refers to those comes along whatever its type.
     /// </summary>
-    public async Task<IReadOnlyList<Referrer>> DiscoverAsync(string repository, Digest subject, string? artifactType, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SetEntry>> DiscoverAsync(string repository, Digest subject, string? artifactType, CancellationToken cancellationToken)
     {
-        var found = new List<Referrer>();
+        var found = new List<SetEntry>();
         var seen = new HashSet<Digest> { subject };
         long blobBytes = 0;
         var level = new List<Digest> { subject };
@@ -37,14 +37,15 @@ public sealed class ReferrerDiscovery(ReferrersClient referrers, ReferrerLimits?
                     if (!seen.Add(listing.Digest)) continue;
                     var referrer = await FetchAsync(repository, parent, listing, tag, cancellationToken).ConfigureAwait(false);
                     if (referrer is null) continue;
-                    if (filter is not null && tag is null && referrer.ArtifactType != filter) continue;
+                    var artifact = (Artifact)referrer.Node;
+                    if (filter is not null && tag is null && (artifact.Descriptor.ArtifactType ?? artifact.ArtifactType) != filter) continue;
                     if (found.Count >= _limits.MaxCount)
                         throw new IntegrityException($"{repository}@{subject} has more than {_limits.MaxCount} referrers; refused");
-                    blobBytes += referrer.Blobs.Sum(b => b.Size);
+                    blobBytes += artifact.Blobs.Sum(b => b.Size);
                     if (blobBytes > _limits.MaxBlobBytes)
                         throw new IntegrityException($"the referrers of {repository}@{subject} take more than {Content.DiskErrors.FormatSize(_limits.MaxBlobBytes)}; refused");
                     found.Add(referrer);
-                    next.Add(referrer.Descriptor.Digest);
+                    next.Add(artifact.Digest);
                 }
             }
             level = next;
@@ -62,9 +63,9 @@ public sealed class ReferrerDiscovery(ReferrersClient referrers, ReferrerLimits?
         var candidates = listed.Where(d => MediaTypes.IsImageManifest(d.MediaType) || Unsupported(repository, subject, d))
             .Select(d => (d, (string?)null)).ToList();
         if (artifactType is not null) return candidates;
-        foreach (var suffix in Referrer.CosignSuffixes)
+        foreach (var suffix in ReferrerTags.CosignSuffixes)
         {
-            var tag = Referrer.CosignTag(subject, suffix);
+            var tag = ReferrerTags.CosignTag(subject, suffix);
             if (await referrers.TryGetManifestAsync(repository, tag, cancellationToken).ConfigureAwait(false) is not { } answer) continue;
             var mediaType = answer.ContentType is { } type && MediaTypes.IsImageManifest(type) ? type : MediaTypes.OciManifest;
             candidates.Add((new Descriptor(mediaType, answer.Digest, answer.Bytes.Length), tag));
@@ -78,7 +79,8 @@ public sealed class ReferrerDiscovery(ReferrersClient referrers, ReferrerLimits?
         return false;
     }
 
-    private async Task<Referrer?> FetchAsync(string repository, Digest subject, Descriptor listing, string? tag, CancellationToken cancellationToken)
+    /// <summary>The referrer as an entry of the set: an artifact (its bytes as served), named by its cosign tag when it has one.</summary>
+    private async Task<SetEntry?> FetchAsync(string repository, Digest subject, Descriptor listing, string? tag, CancellationToken cancellationToken)
     {
         var answer = await referrers.Client.GetManifestAsync(repository, listing.Digest.ToString(), cancellationToken).ConfigureAwait(false);
         if (answer.Bytes.Length != listing.Size && tag is null)
@@ -96,8 +98,8 @@ public sealed class ReferrerDiscovery(ReferrersClient referrers, ReferrerLimits?
         var descriptor = new Descriptor(manifest.MediaType, answer.Digest, answer.Bytes.Length)
         {
             ArtifactType = ReferrerKinds.ArtifactTypeOf(manifest, listing),
-            Annotations = listing.Annotations,
+            Annotations = listing.Annotations ?? (manifest.Annotations is { Count: > 0 } a ? a : null),
         };
-        return new Referrer(subject, descriptor, answer.Bytes, manifest, tag);
+        return new SetEntry(new Artifact(descriptor, answer.Bytes, manifest), RefName: tag);
     }
 }

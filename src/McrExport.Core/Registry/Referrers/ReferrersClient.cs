@@ -69,7 +69,7 @@ public sealed class ReferrersClient(RegistryClient client)
     /// <summary>The manifests the referrers tag schema's index (tag <c>sha256-&lt;hex&gt;</c>) lists; empty when there is none.</summary>
     public async Task<IReadOnlyList<Descriptor>> ListByTagSchemaAsync(string repository, Digest subject, CancellationToken cancellationToken)
     {
-        var tag = Referrer.FallbackTag(subject);
+        var tag = ReferrerTags.FallbackTag(subject);
         var answer = await TryGetManifestAsync(repository, tag, cancellationToken).ConfigureAwait(false);
         if (answer is null) return [];
         return ManifestParser.Parse(answer.Bytes.Span, answer.ContentType, $"referrers index {repository}:{tag}") is ImageIndex index

@@ -13,7 +13,6 @@ public static class VerbHints
     private static readonly Hint[] Hints =
     [
         new("pull", rest => $"mcr-export writes images to files rather than pulling them into a container store: 'mcr-export export {rest}' writes a docker-load tar; 'mcr-export export {rest} -o - | docker load' loads it"),
-        new("copy", rest => "to copy an image across the air gap: 'mcr-export export IMAGE -o image.tar' on the connected side, then 'mcr-export push image.tar REGISTRY/REPOSITORY[:TAG]'"),
         new("cp", rest => "to copy an image across the air gap: 'mcr-export export IMAGE -o image.tar' on the connected side, then 'mcr-export push image.tar REGISTRY/REPOSITORY[:TAG]'"),
         new("load", rest => "mcr-export writes the archive that docker load, podman load and ctr images import read; to put an archive into a registry: 'mcr-export push ARCHIVE REGISTRY/REPOSITORY[:TAG]'"),
         new("ls", rest => $"to list a repository's tags: 'mcr-export tags {Or(rest, "REPOSITORY")}'; to list the blob cache: 'mcr-export cache list'"),
