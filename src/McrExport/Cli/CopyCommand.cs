@@ -29,16 +29,32 @@ public static class CopyCommand
         var rewrite = new Option<bool>("--rewrite-foreign-layers") { Description = "To a registry: upload foreign layers as ordinary layers without urls (a new manifest digest)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
+        var split = new Option<string?>("--split")
+        {
+            Description = "docker-archive: and oci-archive: destinations: write NAME.001, NAME.002, … each at most SIZE, and NAME.sha256 (4000M for FAT32, 4.7GB for a DVD; K/M/G/T count in 1024s, KB/MB/GB in 1000s); join with cat NAME.0* | docker load",
+            HelpName = "SIZE",
+        };
+        var referrers = new Option<bool>("--referrers")
+        {
+            Description = "Carry the images' signatures, SBOMs and attestations (OCI 1.1 referrers, the referrers tag schema, cosign's .sig/.att/.sbom tags), keeping their digests",
+        };
+        var referrersType = new Option<string?>("--referrers-type")
+        {
+            Description = "With --referrers from a registry: only referrers of this artifactType (e.g. application/vnd.cncf.notary.signature), and what refers to them",
+            HelpName = "TYPE",
+        };
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
         var command = new Command("copy", "Copy images between registries, archives and layouts of any producer (docker save, podman, skopeo, containerd, crane), in skopeo's transport syntax.").WithExamples(
             "mcr-export copy docker-archive:hello.tar oci:./hello-layout",
             "mcr-export copy hello.tar docker://registry.corp.example:5000/hello:1.0",
             "mcr-export copy docker://mcr.microsoft.com/windows/servercore:ltsc2019 docker://registry.corp.example:5000/windows/servercore:ltsc2019 --all",
-            "mcr-export copy oci-archive:images.oci.tar docker://registry.corp.example:5000/team --all");
+            "mcr-export copy oci-archive:images.oci.tar docker://registry.corp.example:5000/team --all",
+            "mcr-export copy docker://mcr.microsoft.com/windows/servercore:ltsc2019 docker-archive:servercore.tar --split 4000M --referrers",
+            "mcr-export copy servercore.tar.sha256 docker://registry.corp.example:5000/windows/servercore:ltsc2019 --referrers");
         command.Arguments.Add(source);
         command.Arguments.Add(destination);
-        foreach (var option in new Option[] { all, uncompressed, include, rewrite, parallel, cacheDir }) command.Options.Add(option);
+        foreach (var option in new Option[] { all, uncompressed, include, rewrite, parallel, cacheDir, split, referrers, referrersType }) command.Options.Add(option);
         platform.AddTo(command);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -48,8 +64,11 @@ public static class CopyCommand
             if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel must be between 1 and 64");
             var from = CopyEndpoint.Parse(parse.GetValue(source)!, isSource: true);
             var to = CopyEndpoint.Parse(parse.GetValue(destination)!, isSource: false);
+            var splitSize = parse.GetValue(split) is { } splitText ? Output.Split.SplitSize.Parse(splitText) : (long?)null;
+            var withReferrers = parse.GetValue(referrers) || parse.GetValue(referrersType) is not null;
             var hosts = new[] { from, to }.OfType<RegistryEndpoint>()
                 .Select(r => ImageReferenceHost(r.Destination)).Distinct().ToList();
+            CopyPipeline.CheckSplit(new CopyRequest(from, to) { SplitSize = splitSize });
             var pool = registry.CreatePool(parse, console, hosts);
             using var transport = pool.Transport;
             var request = new CopyRequest(from, to)
@@ -60,6 +79,9 @@ public static class CopyCommand
                 ForeignLayers = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign,
                 Transfer = new TransferOptions(parse.GetValue(parallel), null, pool.Retry),
                 CacheDirectory = parse.GetValue(cacheDir),
+                SplitSize = splitSize,
+                Referrers = withReferrers,
+                ReferrersArtifactType = parse.GetValue(referrersType),
                 Log = line => console.Error.WriteLine(line),
             };
             var result = await new CopyPipeline(pool).RunAsync(request, cancellationToken).ConfigureAwait(false);
@@ -72,6 +94,10 @@ public static class CopyCommand
                     $"blobs: {pushed.Count(BlobAction.UploadedMonolithic) + pushed.Count(BlobAction.UploadedChunked)} uploaded ({DiskErrors.FormatSize(pushed.UploadedBytes)}), " +
                     $"{pushed.Count(BlobAction.Mounted)} mounted, {pushed.Count(BlobAction.Skipped)} already there, {pushed.Count(BlobAction.LeftForeign)} foreign left foreign")
                     .ConfigureAwait(false);
+                if (request.Referrers)
+                    await console.Out.WriteLineAsync(pushed.Referrers.Count == 0
+                        ? "referrers: none for these images"
+                        : $"referrers: {Model.ReferrerKinds.Summarize(pushed.Referrers.Select(r => r.Kind))}").ConfigureAwait(false);
             }
             else
             {

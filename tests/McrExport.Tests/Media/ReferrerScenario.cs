@@ -15,9 +15,10 @@ public sealed record ReferrerScenario(TestImage Image, TestArtifact Signature, T
 
     public IReadOnlyList<TestArtifact> All => [Signature, Sbom, SbomSignature, Cosign];
 
-    public static ReferrerScenario Create()
+    /// <param name="image">the signed image; a small OCI image when null.</param>
+    public static ReferrerScenario Create(TestImage? image = null)
     {
-        var image = TestImages.Image(new Platform("linux", "amd64"), [Layer.FromFiles(LayerFile.Text("etc/app.txt", "signed app\n"))], ManifestFormat.Oci);
+        image ??= TestImages.Image(new Platform("linux", "amd64"), [Layer.FromFiles(LayerFile.Text("etc/app.txt", "signed app\n"))], ManifestFormat.Oci);
         var signature = TestArtifacts.NotarySignature(image.ManifestMediaType, image.ManifestDigest, image.ManifestBytes.Length);
         var sbom = TestArtifacts.SpdxSbom(image.ManifestMediaType, image.ManifestDigest, image.ManifestBytes.Length);
         var sbomSignature = TestArtifacts.NotarySignature(MediaTypes.OciManifest, sbom.Digest, sbom.ManifestBytes.Length, seed: "sbom");
