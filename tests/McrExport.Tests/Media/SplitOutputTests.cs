@@ -82,6 +82,28 @@ public sealed class SplitOutputTests
     }
 
     [Fact]
+    public async Task A_cancelled_write_leaves_no_part_and_keeps_an_earlier_set()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        var target = temp.Combine("x.tar");
+        var writer = new WriterOptions(target) { SplitSize = 1000 };
+        await AtomicOutput.WriteFileAsync(writer, (stream, token) => stream.WriteAsync(Data(1500, 3), token).AsTask(), 1500, ct);
+        var before = Directory.GetFiles(temp.Path).Order(StringComparer.Ordinal).ToDictionary(f => f, File.ReadAllBytes);
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => AtomicOutput.WriteFileAsync(writer, async (stream, token) =>
+        {
+            await stream.WriteAsync(Data(3500), token);
+            await cancel.CancelAsync();
+            await stream.WriteAsync(Data(10), token);
+        }, 3500, cancel.Token));
+
+        Assert.Equal(before.Keys, Directory.GetFiles(temp.Path).Order(StringComparer.Ordinal));
+        foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(file));
+    }
+
+    [Fact]
     public async Task Temporary_parts_are_hidden_until_the_commit_and_too_many_parts_are_refused()
     {
         var ct = TestContext.Current.CancellationToken;
