@@ -71,6 +71,8 @@ public static class PushCommand
 
             var content = await ArchiveSource.OpenCheckedAsync(parse.GetValue(path)!, cancellationToken).ConfigureAwait(false);
             var (host, targets) = PushTargets.Resolve(new ImageSet(ReferrerGraph.Subjects(content.Set)), parse.GetValue(destination)!, parse.GetValue(all));
+            if (!parse.GetValue(referrers) && content.Set.Entries.Count(ReferrerGraph.IsReferrer) is > 0 and var left)
+                await console.Error.WriteLineAsync($"{left} referrer(s) (signatures, SBOMs) in the archive not pushed; add --referrers to push them").ConfigureAwait(false);
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));

@@ -110,6 +110,7 @@ public sealed class ReferrersExportTests
         // without --referrers, push puts the image alone
         var plain = await CliRunner.RunAsync(["push", tar, $"{target.Authority}/plain/app:1.0", "--cache-dir", temp.Combine("c2"), .. hosts], cancellationToken: ct);
         Assert.True(plain.ExitCode == 0, plain.Error);
+        Assert.Contains("4 referrer(s) (signatures, SBOMs) in the archive not pushed; add --referrers to push them", plain.Error);
         using var http = new HttpClient { BaseAddress = target.BaseUri };
         Assert.Equal("{\"name\":\"plain/app\",\"tags\":[\"1.0\"]}", (await http.GetStringAsync("v2/plain/app/tags/list", ct)).Trim());
     }
