@@ -2,20 +2,28 @@ namespace McrExport.Model;
 
 /// <summary>
 /// Which entries of an <see cref="ImageSet"/> travel with another manifest (signatures, SBOMs, attestations): an
-/// artifact entry whose manifest has a <c>subject</c>, or one named by a cosign-style tag (<c>sha256-&lt;hex&gt;.sig</c>
-/// as its tag-only name). The set holds them as ordinary entries; this reads the relation out of it.
+/// artifact entry whose manifest has a <c>subject</c>, or one found by a cosign-style tag (<c>sha256-&lt;hex&gt;.sig</c>,
+/// kept on its descriptor). The set holds them as ordinary entries; this reads the relation out of it.
 /// </summary>
 public static class ReferrerGraph
 {
     /// <summary>The digest <paramref name="entry"/> refers to; null when it is not a referrer.</summary>
     public static Digest? SubjectOf(SetEntry entry) =>
-        entry.Node is Artifact artifact ? artifact.Subject?.Digest ?? ReferrerTags.SubjectOfCosignTag(entry.RefName) : null;
+        entry.Node is Artifact artifact ? artifact.Subject?.Digest ?? ReferrerTags.SubjectOfCosignTag(CosignTagOf(entry)) : null;
 
     public static bool IsReferrer(SetEntry entry) => SubjectOf(entry) is not null;
 
-    /// <summary>The cosign-style tag the entry goes by, when it does.</summary>
-    public static string? CosignTagOf(SetEntry entry) =>
-        entry.Node is Artifact && ReferrerTags.SubjectOfCosignTag(entry.RefName) is not null ? entry.RefName : null;
+    /// <summary>
+    /// The cosign-style tag the entry goes by, when it does: kept on its descriptor
+    /// (<see cref="ReferrerTags.CosignTagAnnotation"/>), or its tag-only name.
+    /// </summary>
+    public static string? CosignTagOf(SetEntry entry)
+    {
+        if (entry.Node is not Artifact artifact) return null;
+        if (artifact.Descriptor.Annotations?.GetValueOrDefault(ReferrerTags.CosignTagAnnotation) is { } kept
+            && ReferrerTags.SubjectOfCosignTag(kept) is not null) return kept;
+        return ReferrerTags.SubjectOfCosignTag(entry.RefName) is not null ? entry.RefName : null;
+    }
 
     /// <summary>"Notary signature", "SPDX SBOM", "cosign signature", …</summary>
     public static string KindOf(SetEntry entry) =>

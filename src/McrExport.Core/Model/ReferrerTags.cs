@@ -7,6 +7,13 @@ namespace McrExport.Model;
 /// </summary>
 public static class ReferrerTags
 {
+    /// <summary>
+    /// The annotation that keeps a cosign-style referrer's tag on its <c>index.json</c> descriptor. Not
+    /// <c>org.opencontainers.image.ref.name</c>: <c>ctr images import</c> takes every entry so named for an image and
+    /// fails to unpack a signature's JSON blob as a layer.
+    /// </summary>
+    public const string CosignTagAnnotation = "mcr-export.cosign.tag";
+
     /// <summary>The suffixes of cosign's tags: signatures, attestations, SBOMs.</summary>
     public static readonly IReadOnlyList<string> CosignSuffixes = ["sig", "att", "sbom"];
 

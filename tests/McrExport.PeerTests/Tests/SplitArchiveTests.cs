@@ -1,3 +1,4 @@
+using System.Text;
 using McrExport.Model;
 using McrExport.PeerTests.Harness;
 using McrExport.PeerTests.Images;
@@ -8,7 +9,8 @@ namespace McrExport.PeerTests.Tests;
 
 /// <summary>
 /// <c>--split</c> as the offline side meets it: the parts joined by <c>cat</c> straight into <c>docker load</c> and
-/// <c>ctr images import -</c>, with no mcr-export there.
+/// <c>ctr images import -</c>, with no mcr-export there; also when the archive carries the image's referrers (a
+/// Notary-style signature by the referrers tag schema, a cosign-style <c>.sig</c> tag) beside it.
 /// </summary>
 public sealed class SplitArchiveTests(Peers.Peers peers) : PeerTestBase(peers)
 {
@@ -57,6 +59,84 @@ public sealed class SplitArchiveTests(Peers.Peers peers) : PeerTestBase(peers)
         Assert.True(check.Succeeded, check.Describe());
         Assert.Equal(parts.Length, check.StdOut.Split('\n').Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
         return parts;
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string Descriptor(string mediaType, byte[] bytes) =>
+        $"{{\"mediaType\":\"{mediaType}\",\"digest\":\"{Digest.Compute(bytes)}\",\"size\":{bytes.Length}}}";
+
+    /// <summary>
+    /// Puts a Notary-style signature of <paramref name="image"/> (listed in the tag schema's index <c>sha256-&lt;hex&gt;</c>)
+    /// and a cosign-style signature (tag <c>sha256-&lt;hex&gt;.sig</c>) into <paramref name="repository"/>, as the
+    /// specs shape them; their digests.
+    /// </summary>
+    private async Task<(Digest Notary, Digest Cosign)> SignAsync(Uri registry, string repository, TestImage image)
+    {
+        using var client = new RegistryClient(registry);
+        var empty = Utf8("{}");
+        var envelope = Utf8("{\"payload\":\"eyJ0YXJnZXRBcnRpZmFjdCI6e319\",\"protected\":\"eyJhbGciOiJQUzI1NiJ9\",\"signature\":\"c2ln\"}");
+        var subject = $"{{\"mediaType\":\"{image.ManifestMediaType}\",\"digest\":\"{image.ManifestDigest}\",\"size\":{image.ManifestBytes.Length}}}";
+        var notary = Utf8($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",\"artifactType\":\"application/vnd.cncf.notary.signature\"," +
+            $"\"config\":{Descriptor(MediaTypes.OciEmpty, empty)},\"layers\":[{Descriptor("application/jose+json", envelope)}],\"subject\":{subject}}}");
+        var payload = Utf8($"{{\"critical\":{{\"image\":{{\"docker-manifest-digest\":\"{image.ManifestDigest}\"}},\"type\":\"cosign container image signature\"}}}}");
+        var config = Utf8($"{{\"architecture\":\"\",\"os\":\"\",\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[\"{Digest.Compute(payload)}\"]}},\"config\":{{}}}}");
+        var cosign = Utf8($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciManifest}\",\"config\":{Descriptor(MediaTypes.OciConfig, config)}," +
+            $"\"layers\":[{Descriptor("application/vnd.dev.cosign.simplesigning.v1+json", payload)}]}}");
+        foreach (var blob in new[] { empty, envelope, payload, config }) await client.PushBlobAsync(repository, Digest.Compute(blob), blob, Token);
+        await client.PushManifestAsync(repository, Digest.Compute(notary).ToString(), MediaTypes.OciManifest, notary, Token);
+        var index = Utf8($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciIndex}\",\"manifests\":[{{\"mediaType\":\"{MediaTypes.OciManifest}\"," +
+            $"\"digest\":\"{Digest.Compute(notary)}\",\"size\":{notary.Length},\"artifactType\":\"application/vnd.cncf.notary.signature\"}}]}}");
+        var hex = image.ManifestDigest.Encoded;
+        await client.PushManifestAsync(repository, $"sha256-{hex}", MediaTypes.OciIndex, index, Token);
+        await client.PushManifestAsync(repository, $"sha256-{hex}.sig", MediaTypes.OciManifest, cosign, Token);
+        return (Digest.Compute(notary), Digest.Compute(cosign));
+    }
+
+    [Fact]
+    public async Task A_signed_image_copied_into_split_parts_loads_in_docker_and_containerd_with_its_signatures_beside()
+    {
+        var (reference, image) = await BigImageAsync();
+        var registry = await Peers.RegistryAsync();
+        var (notary, cosign) = await SignAsync(registry.BaseUri, Repository, image);
+        var docker = await Peers.DockerAsync();
+        var containerd = await Peers.ContainerdAsync();
+        var output = Folder.Combine("signed.tar");
+
+        var copied = await ProcessRunner.RunAsync(McrExportTool.Dotnet, [McrExportTool.Assembly, "copy", $"docker://{reference}", $"docker-archive:{output}",
+            "--split", "1M", "--referrers", "--cache-dir", Folder.Combine("cache")], McrExportTool.Timeout, Token);
+        copied.EnsureSuccess();
+        Assert.Contains("wrote 1 image(s), 2 artifact(s)", copied.StdOut);
+        var parts = Directory.GetFiles(Folder.Path, "signed.tar.0*").Order(StringComparer.Ordinal).ToArray();
+        Assert.True(parts.Length >= 4, $"{parts.Length} parts");
+        var verified = await ProcessRunner.RunAsync(McrExportTool.Dotnet, [McrExportTool.Assembly, "verify", output + ".001"], McrExportTool.Timeout, Token);
+        verified.EnsureSuccess();
+        Assert.Contains("with 1 Notary signature, 1 cosign signature", verified.StdOut);
+        Assert.Contains(notary.ToString(), verified.StdOut);
+        Assert.Contains(cosign.ToString(), verified.StdOut);
+
+        await docker.RunAsync(["image", "rm", "--force", reference], cancellationToken: Token);
+        await containerd.RunAsync(["images", "rm", reference], cancellationToken: Token);
+        try
+        {
+            var (cat, load) = await ProcessRunner.PipeAsync(("cat", parts), docker.Command("load"), McrExportTool.Timeout, Token);
+            Assert.True(cat.Succeeded, cat.Describe());
+            load.EnsureSuccess();
+            Assert.Contains($"Loaded image: {reference}", load.StdOut);
+            Assert.Equal(image.ConfigDigest.ToString(), (await Run(docker, "image", "inspect", "--format", "{{.Id}}", reference)).StdOut.Trim());
+
+            var (cat2, import) = await ProcessRunner.PipeAsync(("cat", parts), containerd.Command("images", "import", "-"), McrExportTool.Timeout, Token);
+            Assert.True(cat2.Succeeded, cat2.Describe());
+            import.EnsureSuccess();
+            Assert.Contains($"unpacking {reference} ({image.ManifestDigest})", import.StdOut + import.StdErr);
+            var status = (await Run(containerd, "images", "check")).StdOut.Split('\n').Single(l => l.StartsWith(reference + " ", StringComparison.Ordinal));
+            Assert.Contains("complete", status);
+        }
+        finally
+        {
+            await docker.RunAsync(["image", "rm", "--force", reference], cancellationToken: Token);
+            await containerd.RunAsync(["images", "rm", reference], cancellationToken: Token);
+        }
     }
 
     [Fact]

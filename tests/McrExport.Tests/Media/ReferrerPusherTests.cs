@@ -60,8 +60,12 @@ public sealed class ReferrerPusherTests
     private static SetEntry AsReferrer(TestArtifact artifact)
     {
         var manifest = (ImageManifest)ManifestParser.Parse(artifact.ManifestBytes, MediaTypes.OciManifest);
-        var descriptor = new Descriptor(MediaTypes.OciManifest, artifact.Digest, artifact.ManifestBytes.Length) { ArtifactType = artifact.ArtifactType };
-        return new SetEntry(new Artifact(descriptor, artifact.ManifestBytes, manifest), RefName: artifact.Tag);
+        var descriptor = new Descriptor(MediaTypes.OciManifest, artifact.Digest, artifact.ManifestBytes.Length)
+        {
+            ArtifactType = artifact.ArtifactType,
+            Annotations = artifact.Tag is { } tag ? new Dictionary<string, string> { [ReferrerTags.CosignTagAnnotation] = tag } : null,
+        };
+        return new SetEntry(new Artifact(descriptor, artifact.ManifestBytes, manifest));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class ReferrerDiscovery(ReferrersClient referrers, ReferrerLimits?
         return false;
     }
 
-    /// <summary>The referrer as an entry of the set: an artifact (its bytes as served), named by its cosign tag when it has one.</summary>
+    /// <summary>The referrer as an entry of the set: an artifact (its bytes as served), with its cosign tag on its descriptor when it has one.</summary>
     private async Task<SetEntry?> FetchAsync(string repository, Digest subject, Descriptor listing, string? tag, CancellationToken cancellationToken)
     {
         var answer = await referrers.Client.GetManifestAsync(repository, listing.Digest.ToString(), cancellationToken).ConfigureAwait(false);
@@ -95,11 +95,14 @@ public sealed class ReferrerDiscovery(ReferrersClient referrers, ReferrerLimits?
             warn?.Invoke($"{repository}@{subject.Short}: {listing.Digest.Short} is listed as a referrer but its subject is {manifest.Subject?.Digest.ToString() ?? "missing"}; not carried");
             return null;
         }
+        var annotations = listing.Annotations ?? manifest.Annotations;
+        if (tag is not null)
+            annotations = new Dictionary<string, string>(annotations ?? new Dictionary<string, string>()) { [ReferrerTags.CosignTagAnnotation] = tag };
         var descriptor = new Descriptor(manifest.MediaType, answer.Digest, answer.Bytes.Length)
         {
             ArtifactType = ReferrerKinds.ArtifactTypeOf(manifest, listing),
-            Annotations = listing.Annotations ?? (manifest.Annotations is { Count: > 0 } a ? a : null),
+            Annotations = annotations is { Count: > 0 } ? annotations : null,
         };
-        return new SetEntry(new Artifact(descriptor, answer.Bytes, manifest), RefName: tag);
+        return new SetEntry(new Artifact(descriptor, answer.Bytes, manifest));
     }
 }
