@@ -42,7 +42,10 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             }
             case ArchiveEndpoint archive:
             {
-                var content = await ArchiveSource.OpenCheckedAsync(archive.Path, cancellationToken).ConfigureAwait(false);
+                // Into a registry every blob is hashed by the preflight below; into an archive nothing else reads the parts whole.
+                var content = request.Destination is RegistryEndpoint
+                    ? ArchiveSource.OpenChecked(archive.Path)
+                    : await ArchiveSource.OpenCheckedAsync(archive.Path, cancellationToken).ConfigureAwait(false);
                 set = WithReferrers(Select(content.Set, archive.Name, archive.Format == OutputFormat.DockerTar), content.Set, request);
                 blobs = content.Blobs;
                 fromStore = false;
@@ -79,6 +82,10 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
                 {
                     Referrers = request.Referrers,
                 };
+                // From an archive: every blob is checked before the first request, so a damaged archive sends nothing.
+                if (blobs is ArchiveBlobReader archived)
+                    await ArchivePreflight.CheckAsync(archived, new ImageSet([.. targets.Select(t => t.Entry), .. ReferrersToPush(set, request)]),
+                        request.ForeignLayers, cancellationToken).ConfigureAwait(false);
                 var (prepared, staged) = await RegistryForm.PrepareAsync(new ImageSet(targets.Select(t => t.Entry).ToList()), blobs,
                     compress: !request.Uncompressed, Path.Combine(cacheRoot, "tmp"), request.Log, cancellationToken).ConfigureAwait(false);
                 using (staged)
@@ -148,6 +155,10 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             .Where(r => subjects.All(s => s.Node.Digest != r.Node.Digest));
         return new ImageSet([.. subjects, .. referrers]);
     }
+
+    /// <summary>With <c>--referrers</c>, the referrers <paramref name="set"/> holds for its other entries (pushed after them); else none.</summary>
+    private static IReadOnlyList<SetEntry> ReferrersToPush(ImageSet set, CopyRequest request) =>
+        request.Referrers ? set.Entries.Where(ReferrerGraph.IsReferrer).ToList() : [];
 
     /// <summary>The entries a source reference names: <c>oci:PATH:TAG</c> by tag, <c>docker-archive:PATH:NAME:TAG</c> by name.</summary>
     internal static ImageSet Select(ImageSet set, string? name, bool isDockerName)

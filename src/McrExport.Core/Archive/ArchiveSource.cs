@@ -28,9 +28,11 @@ public static class ArchiveSource
         var files = new Dictionary<Digest, string>();
         if (entries.Count == 0)
         {
+            // Entries of one config and layer files share one node (the reader shares their layer list).
+            var nodes = new Dictionary<IReadOnlyList<DockerArchiveLayer>, Image>(ReferenceEqualityComparer.Instance);
             foreach (var image in docker.Where(d => d.Complete))
             {
-                var node = DockerArchiveReader.ToImage(image);
+                if (!nodes.TryGetValue(image.Layers, out var node)) nodes[image.Layers] = node = DockerArchiveReader.ToImage(image);
                 files.TryAdd(image.ConfigDigest, image.ConfigPath);
                 foreach (var layer in image.Layers) files.TryAdd(layer.Digest, layer.Path);
                 var names = image.RepoTags.Select(DockerArchiveReader.ParseRepoTag).OfType<ImageReference>().ToList();
@@ -67,20 +69,35 @@ public static class ArchiveSource
     }
 
     /// <summary>
-    /// <see cref="OpenChecked(string)"/>, and for a split archive (<c>NAME.001</c>, …, <c>NAME.sha256</c>) every part
-    /// checked against <c>NAME.sha256</c> first, so a missing, short or damaged part is named before anything moves.
+    /// <see cref="OpenChecked(string)"/>, with every part of a split archive (<c>NAME.001</c>, …, <c>NAME.sha256</c>)
+    /// hashed and checked against <c>NAME.sha256</c> first, so a damaged part is named before anything moves: for a
+    /// copy into an archive, which does not hash the blobs it moves on its own.
     /// </summary>
     public static async Task<ArchiveContent> OpenCheckedAsync(string path, CancellationToken cancellationToken)
     {
         var archive = ImageArchive.Open(path);
-        if (archive.Parts is { } parts && await parts.CheckAsync(cancellationToken).ConfigureAwait(false) is { Count: > 0 } problems)
-            throw new IntegrityException($"{problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : "")}")
-            { Hint = $"run 'mcr-export verify {parts.ChecksumPath}' for the full list" };
+        if (archive.Parts is { } parts) FailOn(await parts.CheckAsync(cancellationToken).ConfigureAwait(false), parts);
         return Checked(Read(archive));
     }
 
-    /// <summary>Reads an archive for a command that moves it: every problem fails it at once, before the network.</summary>
-    public static ArchiveContent OpenChecked(string path) => Checked(Open(path));
+    /// <summary>
+    /// Reads an archive for a command that moves it: every problem fails it at once, before the network. A split
+    /// archive's parts are checked by their shape (all there, sizes, listed in <c>NAME.sha256</c>); their bytes are
+    /// checked by the blob hashes of the push that follows.
+    /// </summary>
+    public static ArchiveContent OpenChecked(string path)
+    {
+        var archive = ImageArchive.Open(path);
+        if (archive.Parts is { } parts) FailOn(parts.CheckShape(), parts);
+        return Checked(Read(archive));
+    }
+
+    private static void FailOn(IReadOnlyList<string> problems, PartSet parts)
+    {
+        if (problems.Count > 0)
+            throw new IntegrityException($"{problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : "")}")
+            { Hint = $"run 'mcr-export verify {parts.ChecksumPath}' for the full list" };
+    }
 
     private static ArchiveContent Checked(ArchiveContent content)
     {

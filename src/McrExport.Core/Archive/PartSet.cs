@@ -131,8 +131,7 @@ public sealed partial class PartSet
                 }
             }
             var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
-            var shortBy = part.Number != isLast && part.Size < partSize ? $"short ({part.Size} bytes; the parts before the last have {partSize})" : null;
-            if (part.Number == isLast && part.Size > partSize && Parts.Count > 1) shortBy = $"longer ({part.Size} bytes) than the other parts ({partSize})";
+            var shortBy = SizeProblem(part, partSize, isLast);
             if (sums is null)
             {
                 if (shortBy is not null) problems.Add($"{part.Path}: {shortBy}");
@@ -156,6 +155,37 @@ public sealed partial class PartSet
                 problems.Add($"{Name}: the joined parts hash to {joined}, {Path.GetFileName(ChecksumPath)} says {expected}");
         }
         return problems;
+    }
+
+    /// <summary>
+    /// What can be told without reading the parts: a missing part, a part shorter (or a last part longer) than the
+    /// others, <c>NAME.sha256</c> missing, malformed or not listing a part or the joined archive. For commands that
+    /// hash every blob they move anyway (push, copy to a registry), so the parts are not read twice.
+    /// </summary>
+    public IReadOnlyList<string> CheckShape()
+    {
+        var problems = new List<string>();
+        foreach (var n in Missing)
+            problems.Add($"{SplitOutput.PartPath(Name, n)}: missing (part {n} of {Parts.Count + Missing.Count})");
+        var sums = ReadChecksums(problems);
+        var isLast = Parts.Count + Missing.Count;
+        var partSize = Parts.Where(p => p.Number != isLast).Select(p => p.Size).DefaultIfEmpty(Parts.FirstOrDefault()?.Size ?? 0).Max();
+        foreach (var part in Parts)
+        {
+            if (SizeProblem(part, partSize, isLast) is { } size) problems.Add($"{part.Path}: {size}");
+            if (sums is not null && !sums.ContainsKey(part.FileName)) problems.Add($"{part.Path}: not listed in {Path.GetFileName(ChecksumPath)}");
+        }
+        if (sums is not null && Missing.Count == 0 && !sums.ContainsKey(Path.GetFileName(Name)))
+            problems.Add($"{ChecksumPath}: has no line for the joined archive {Path.GetFileName(Name)}");
+        return problems;
+    }
+
+    /// <summary>A part before the last that is shorter than the others, or a last part longer than them; null when its size fits.</summary>
+    private string? SizeProblem(Part part, long partSize, int last)
+    {
+        if (part.Number != last && part.Size < partSize) return $"short ({part.Size} bytes; the parts before the last have {partSize})";
+        if (part.Number == last && part.Size > partSize && Parts.Count > 1) return $"longer ({part.Size} bytes) than the other parts ({partSize})";
+        return null;
     }
 
     /// <summary>The lines of <c>NAME.sha256</c> by file name; null (and a problem) when it is missing or malformed.</summary>

@@ -73,15 +73,16 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             var resumed = await UploadChunksAsync(repository, digest, size, open, stored.Location, stored.Offset, cancellationToken).ConfigureAwait(false);
             return (BlobAction.UploadedChunked, resumed with { Resumes = resumed.Resumes + 1 });
         }
-        location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
         if (size <= chunkSize)
         {
+            // The whole blob is read and checked before the request that carries it (and names its digest) is sent.
+            var bytes = await ReadCheckedAsync(digest, size, open, cancellationToken).ConfigureAwait(false);
+            location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
             await client.WithRetriesAsync(async ct =>
             {
                 using var response = await client.SendAsync(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), request =>
                 {
-                    request.Content = new StreamContent(open());
-                    request.Content.Headers.ContentLength = size;
+                    request.Content = new ByteArrayContent(bytes);
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 }, ct).ConfigureAwait(false);
                 await client.EnsureSuccessAsync(response, $"uploading {digest} to {repository}", ct).ConfigureAwait(false);
@@ -89,6 +90,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             }, cancellationToken).ConfigureAwait(false);
             return (BlobAction.UploadedMonolithic, UploadRecovery.None);
         }
+        location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
         var recovery = await UploadChunksAsync(repository, digest, size, open, location, 0, cancellationToken).ConfigureAwait(false);
         return (BlobAction.UploadedChunked, recovery);
     }
@@ -105,13 +107,25 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
         var restarts = 0;
         var failures = 0;
         var buffer = new byte[(int)Math.Min(chunkSize, size)];
+        // The hash of bytes [0, hashed) exactly as read for sending; the closing PUT goes out only when it matches.
+        using var hash = digest.CreateHasher();
+        long hashed = 0;
         while (offset < size)
         {
             var length = (int)Math.Min(chunkSize, size - offset);
+            if (offset < hashed)
+            {
+                hash.GetHashAndReset();
+                hashed = 0;
+            }
             await using (var source = open())
             {
-                Skip(source, offset);
-                await source.ReadExactlyAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                Skip(source, hashed);
+                await HashForwardAsync(source, hash, offset - hashed, cancellationToken).ConfigureAwait(false);
+                hashed = offset;
+                await ReadFullAsync(source, buffer.AsMemory(0, length), digest, cancellationToken).ConfigureAwait(false);
+                hash.AppendData(buffer, 0, length);
+                hashed += length;
             }
             try
             {
@@ -138,6 +152,13 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
                     restarts++;
                 }
             }
+        }
+        var sent = Digest.FromHash(digest.Algorithm, hash.GetHashAndReset());
+        if (sent != digest)
+        {
+            Forget(repository, digest);
+            throw new DigestMismatchException(
+                $"the {size} bytes read for blob {digest} hash to {sent}; the archive does not hold what its manifest says (the upload to {repository} was not completed)");
         }
         await client.WithRetriesAsync(async ct =>
         {
@@ -266,6 +287,51 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             return digest;
         }, cancellationToken);
 
+    /// <summary>Reads exactly <paramref name="size"/> bytes and checks that there are no more and that they hash to <paramref name="digest"/>.</summary>
+    internal static async Task<byte[]> ReadCheckedAsync(Digest digest, long size, UploadSource open, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[size];
+        await using (var source = open())
+        {
+            await ReadFullAsync(source, bytes, digest, cancellationToken).ConfigureAwait(false);
+            if (await source.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0)
+                throw new DigestMismatchException($"blob {digest} has more than the {size} bytes its descriptor says; nothing was sent");
+        }
+        var actual = Digest.Compute(bytes, digest.Algorithm);
+        if (actual != digest)
+            throw new DigestMismatchException($"the {size} bytes of blob {digest} hash to {actual}; nothing was sent");
+        return bytes;
+    }
+
+    private static async Task ReadFullAsync(Stream source, Memory<byte> buffer, Digest digest, CancellationToken cancellationToken)
+    {
+        var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read < buffer.Length)
+            throw new DigestMismatchException($"blob {digest} ended early: it is shorter than its descriptor says");
+    }
+
+    /// <summary>Reads and hashes <paramref name="count"/> bytes (what an earlier run already sent), so the final hash covers them.</summary>
+    private static async Task HashForwardAsync(Stream source, System.Security.Cryptography.IncrementalHash hash, long count, CancellationToken cancellationToken)
+    {
+        if (count <= 0) return;
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            var left = count;
+            while (left > 0)
+            {
+                var read = await source.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, left)), cancellationToken).ConfigureAwait(false);
+                if (read == 0) throw new DigestMismatchException("the blob ended before the resume offset");
+                hash.AppendData(scratch, 0, read);
+                left -= read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
     private static void Skip(Stream source, long offset)
     {
         if (offset == 0) return;
@@ -276,7 +342,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
         while (left > 0)
         {
             var read = source.Read(scratch, 0, (int)Math.Min(scratch.Length, left));
-            if (read == 0) throw new EndOfStreamException("the blob ended before the resume offset");
+            if (read == 0) throw new DigestMismatchException("the blob ended before the resume offset");
             left -= read;
         }
     }

@@ -16,18 +16,22 @@ namespace McrExport.Verify;
 /// </summary>
 public static class ArchiveVerifier
 {
+    public static Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken) =>
+        VerifyAsync(path, BlobScan.DefaultExpansionLimit, cancellationToken);
+
     /// <summary>
-    /// Verifies the archive at <paramref name="path"/>. A split archive (<c>NAME.001</c>, <c>NAME.sha256</c>) has every
+    /// Verifies the archive at <paramref name="path"/>, with a bound on how far one layer may expand
+    /// (<see cref="BlobScan.ExpansionLimitOption"/>). A split archive (<c>NAME.001</c>, <c>NAME.sha256</c>) has every
     /// part checked against <c>NAME.sha256</c> first (a missing, short or damaged part is named), then is read as one.
     /// </summary>
-    public static async Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken)
+    public static async Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken)
     {
         var archive = ImageArchive.Open(path);
-        if (archive.Parts is not { } parts) return await VerifyAsync(ArchiveSource.Read(archive), cancellationToken).ConfigureAwait(false);
+        if (archive.Parts is not { } parts) return await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken).ConfigureAwait(false);
         var partProblems = await parts.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (parts.Missing.Count > 0)
             return new VerifyResult([], 0, 0, partProblems.Order(StringComparer.Ordinal).ToList()) { PartsChecked = parts.Parts.Count };
-        var result = await VerifyAsync(ArchiveSource.Read(archive), cancellationToken).ConfigureAwait(false);
+        var result = await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken).ConfigureAwait(false);
         return result with
         {
             Problems = [.. partProblems, .. result.Problems.Where(p => !partProblems.Contains(p))],
@@ -35,7 +39,10 @@ public static class ArchiveVerifier
         };
     }
 
-    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken)
+    public static Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken) =>
+        VerifyAsync(content, BlobScan.DefaultExpansionLimit, cancellationToken);
+
+    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken)
     {
         var archive = content.Archive;
         var list = new List<string>(content.Problems);
@@ -65,6 +72,8 @@ public static class ArchiveVerifier
         }
         if (content.HasIndex && !archive.Contains(OciLayoutContent.LayoutFileName))
             list.Add($"{archive.Where(OciLayoutContent.LayoutFileName)}: missing beside index.json");
+        // With index.json the layout reader has checked oci-layout already.
+        if (!content.HasIndex && LayoutVersion.Check(archive) is { } layoutProblem) list.Add(layoutProblem);
         if (archive.Contains(DockerArchiveManifest.ManifestFileName))
             images.AddRange(CheckDockerImages(content, fromLayout, expectations, list));
 
@@ -103,7 +112,7 @@ public static class ArchiveVerifier
             var where = archive.Where(file.Entry.Name);
             var algorithm = file.Named?.Algorithm ?? Digest.Sha256;
             await using var stream = archive.OpenRead(file.Entry.Name);
-            var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, ct).ConfigureAwait(false);
+            var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, expansionLimit, ct).ConfigureAwait(false);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != file.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {file.Entry.Size} bytes could be read (truncated)");
@@ -178,6 +187,7 @@ public static class ArchiveVerifier
                 if (entry.Reference?.FamiliarNameWithTag is { } name) names.Add(name);
             }
         var tops = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var tagsByConfig = new Dictionary<Digest, HashSet<string>>();
 
         foreach (var docker in content.DockerImages)
         {
@@ -198,8 +208,14 @@ public static class ArchiveVerifier
             if (fromLayout)
             {
                 if (image is null) problems.Add($"{where}: the image with config {docker.ConfigDigest} is not in index.json");
-                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected && !expected.SetEquals(repoTags))
-                    problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected)
+                {
+                    // Two manifests over one config (ctr export of both) are two entries, each with its own names.
+                    if (!repoTags.IsSubsetOf(expected))
+                        problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                    else if (!tagsByConfig.TryGetValue(docker.ConfigDigest, out var seen)) tagsByConfig[docker.ConfigDigest] = [.. repoTags];
+                    else seen.UnionWith(repoTags);
+                }
             }
             else
             {
@@ -211,9 +227,14 @@ public static class ArchiveVerifier
                 var top = docker.Layers[^1];
                 var ids = new List<string> { top.DiffId.Encoded, top.Digest.Encoded };
                 if (top.V1Id is { } v1) ids.Insert(0, v1);
+                ids.AddRange(LinkedV1Ids(archive, top.Path));
                 foreach (var tag in docker.RepoTags) tops[tag] = ids;
             }
         }
+
+        foreach (var (config, seen) in tagsByConfig)
+            if (namesByConfig[config] is var expected && !expected.SetEquals(seen))
+                problems.Add($"{where}: RepoTags [{string.Join(", ", seen)}] of {config.Short} disagree with index.json names [{string.Join(", ", expected)}]");
 
         if (fromLayout)
         {
@@ -234,6 +255,21 @@ public static class ArchiveVerifier
             CheckRepositories(archive, tops, known, problems);
         }
         return reported;
+    }
+
+    /// <summary>
+    /// The v1 ids whose <c>&lt;id&gt;/layer.tar</c> is a link to <paramref name="layerPath"/> (skopeo and podman write
+    /// <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder).
+    /// </summary>
+    private static IEnumerable<string> LinkedV1Ids(ImageArchive archive, string layerPath)
+    {
+        if (archive.IsFolder || !archive.Entries.TryGetValue(layerPath, out var layer)) yield break;
+        foreach (var entry in archive.Entries.Values)
+        {
+            var parts = entry.Name.Split('/');
+            if (parts.Length == 2 && parts[1] == "layer.tar" && entry.Name != layerPath && entry.Offset == layer.Offset && entry.Size == layer.Size)
+                yield return parts[0];
+        }
     }
 
     /// <summary><c>repositories</c>: every name is in <c>RepoTags</c> and points at its image's top layer (v1 id, or diff_id as Docker 25+ writes).</summary>

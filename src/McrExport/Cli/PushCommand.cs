@@ -69,10 +69,14 @@ public static class PushCommand
             CheckDestination(parse.GetValue(destination)!, parse.GetValue(all));
             var mode = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign;
 
-            var content = await ArchiveSource.OpenCheckedAsync(parse.GetValue(path)!, cancellationToken).ConfigureAwait(false);
+            var content = ArchiveSource.OpenChecked(parse.GetValue(path)!);
             var (host, targets) = PushTargets.Resolve(new ImageSet(ReferrerGraph.Subjects(content.Set)), parse.GetValue(destination)!, parse.GetValue(all));
             if (!parse.GetValue(referrers) && content.Set.Entries.Count(ReferrerGraph.IsReferrer) is > 0 and var left)
                 await console.Error.WriteLineAsync($"{left} referrer(s) (signatures, SBOMs) in the archive not pushed; add --referrers to push them").ConfigureAwait(false);
+            var carried = parse.GetValue(referrers)
+                ? targets.SelectMany(t => ReferrerGraph.ReferrersOf(content.Set, t.Entry)).DistinctBy(r => r.Node.Digest).ToList()
+                : [];
+            await ArchivePreflight.CheckAsync(content.Blobs, new ImageSet([.. targets.Select(t => t.Entry), .. carried]), mode, cancellationToken).ConfigureAwait(false);
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));

@@ -15,11 +15,18 @@ public static class VerifyCommand
             "mcr-export verify servercore.tar",
             "mcr-export verify ./servercore-layout",
             "mcr-export verify servercore.tar.sha256");
+        var limit = new Option<string?>(BlobScan.ExpansionLimitOption)
+        {
+            Description = "How far one layer may expand when checking its diff_id (default 64G; bytes, or with K, M, G, T)",
+            HelpName = "SIZE",
+        };
         command.Arguments.Add(path);
+        command.Options.Add(limit);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var location = parse.GetValue(path)!;
-            var result = await ArchiveVerifier.VerifyAsync(location, cancellationToken).ConfigureAwait(false);
+            var expansionLimit = parse.GetValue(limit) is { } text ? ParseSize(text, BlobScan.ExpansionLimitOption) : BlobScan.DefaultExpansionLimit;
+            var result = await ArchiveVerifier.VerifyAsync(location, expansionLimit, cancellationToken).ConfigureAwait(false);
             foreach (var image in result.Images)
             {
                 var name = image.Names.Count == 0 ? "(no name)" : string.Join(", ", image.Names);
@@ -41,5 +48,17 @@ public static class VerifyCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A size in bytes, or with a binary suffix K, M, G or T (1G = 2^30 bytes).</summary>
+    internal static long ParseSize(string text, string option)
+    {
+        var value = text.Trim();
+        var shift = value.Length > 0 ? char.ToUpperInvariant(value[^1]) switch { 'K' => 10, 'M' => 20, 'G' => 30, 'T' => 40, _ => 0 } : 0;
+        if (shift > 0) value = value[..^1];
+        if (!long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number <= 0
+            || number > long.MaxValue >> shift)
+            throw new UsageException($"invalid {option} '{text}': give a size such as 10G, 500M or a number of bytes");
+        return number << shift;
     }
 }
