@@ -69,6 +69,30 @@ public sealed class SplitFaultTests
     }
 
     [Fact]
+    public async Task A_damaged_part_stops_a_push_before_its_first_request_and_a_copy_into_an_archive_names_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        var split = await SplitAsync(temp, ct);
+        var part = SplitOutput.PartPath(split, 2);
+        var bytes = File.ReadAllBytes(part);
+        bytes[500_000] ^= 0x10;
+        File.WriteAllBytes(part, bytes);
+        await using var target = await FakeRegistry.StartAsync(cancellationToken: ct);
+
+        var pushed = await CliRunner.RunAsync(["push", split + ".001", $"{target.Authority}/x/y:1", "--cache-dir", temp.Combine("cache")], cancellationToken: ct);
+        Assert.Equal(6, pushed.ExitCode);
+        Assert.Contains($"{split}:blobs/sha256/", pushed.Error);
+        Assert.Empty(target.Requests);
+
+        var output = temp.Combine("out.oci.tar");
+        var copied = await CliRunner.RunAsync(["copy", split + ".sha256", $"oci-archive:{output}", "--cache-dir", temp.Combine("cache")], cancellationToken: ct);
+        Assert.Equal(6, copied.ExitCode);
+        Assert.Contains($"{part}: damaged: its sha256 is", copied.Error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public async Task A_run_that_fails_while_writing_parts_leaves_none_and_keeps_an_earlier_set_as_it_was()
     {
         var ct = TestContext.Current.CancellationToken;
