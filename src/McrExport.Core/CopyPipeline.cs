@@ -78,7 +78,8 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             {
                 var (registryHost, targets) = PushTargets.Resolve(new ImageSet(ReferrerGraph.Subjects(set)), registry.Destination, request.All);
                 var client = registries.For(new ImageReference(registryHost, "copy", "latest", null));
-                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot))
+                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot),
+                    Observer: request.PushObserver)
                 {
                     Referrers = request.Referrers,
                 };
@@ -164,7 +165,8 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
     internal static ImageSet Select(ImageSet set, string? name, bool isDockerName)
     {
         if (name is null) return set;
-        var wanted = isDockerName ? DockerArchiveReader.ParseRepoTag(name) : null;
+        // An OCI entry is asked for by its tag-only ref.name, or by its full name (podman writes ref.name so).
+        var wanted = isDockerName || !ImageReference.IsValidTag(name) ? DockerArchiveReader.ParseRepoTag(name) : null;
         var chosen = set.Entries.Where(e => wanted is not null ? e.Reference == wanted : e.Tag == name).ToList();
         if (chosen.Count == 0)
             throw new NotFoundException($"no image named '{name}' in the source; it has {string.Join(", ", set.Entries.Select(e => e.DisplayName))}");

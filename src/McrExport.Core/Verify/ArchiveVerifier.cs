@@ -21,17 +21,19 @@ public static class ArchiveVerifier
 
     /// <summary>
     /// Verifies the archive at <paramref name="path"/>, with a bound on how far one layer may expand
-    /// (<see cref="BlobScan.ExpansionLimitOption"/>). A split archive (<c>NAME.001</c>, <c>NAME.sha256</c>) has every
-    /// part checked against <c>NAME.sha256</c> first (a missing, short or damaged part is named), then is read as one.
+    /// (<see cref="BlobScan.ExpansionLimitOption"/>); <paramref name="observer"/> hears each file as it is read
+    /// (progress). A split archive (<c>NAME.001</c>, <c>NAME.sha256</c>) has every part checked against
+    /// <c>NAME.sha256</c> first (a missing, short or damaged part is named), then is read as one.
     /// </summary>
-    public static async Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken)
+    public static async Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken, IVerifyObserver? observer = null)
     {
         var archive = ImageArchive.Open(path);
-        if (archive.Parts is not { } parts) return await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken).ConfigureAwait(false);
+        if (archive.Parts is not { } parts)
+            return await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken, observer).ConfigureAwait(false);
         var partProblems = await parts.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (parts.Missing.Count > 0)
             return new VerifyResult([], 0, 0, partProblems.Order(StringComparer.Ordinal).ToList()) { PartsChecked = parts.Parts.Count };
-        var result = await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken).ConfigureAwait(false);
+        var result = await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken, observer).ConfigureAwait(false);
         return result with
         {
             Problems = [.. partProblems, .. result.Problems.Where(p => !partProblems.Contains(p))],
@@ -42,7 +44,8 @@ public static class ArchiveVerifier
     public static Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken) =>
         VerifyAsync(content, BlobScan.DefaultExpansionLimit, cancellationToken);
 
-    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken)
+    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken,
+        IVerifyObserver? observer = null)
     {
         var archive = content.Archive;
         var list = new List<string>(content.Problems);
@@ -111,8 +114,11 @@ public static class ArchiveVerifier
             expectations.TryGetValue(file.Entry.Name, out var expected);
             var where = archive.Where(file.Entry.Name);
             var algorithm = file.Named?.Algorithm ?? Digest.Sha256;
-            await using var stream = archive.OpenRead(file.Entry.Name);
+            observer?.Started(file.Entry.Name, file.Entry.Size);
+            await using var stream = observer is null ? archive.OpenRead(file.Entry.Name)
+                : new Observing.ObservedStream(archive.OpenRead(file.Entry.Name), n => observer.Progress(file.Entry.Name, n));
             var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, expansionLimit, ct).ConfigureAwait(false);
+            observer?.Completed(file.Entry.Name);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != file.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {file.Entry.Size} bytes could be read (truncated)");
@@ -250,9 +256,11 @@ public static class ArchiveVerifier
         if (archive.Contains(DockerArchiveManifest.RepositoriesFileName))
         {
             var known = new HashSet<string>(StringComparer.Ordinal);
+            // An unreadable manifest.json is reported already; repositories is not judged against it.
+            var readable = true;
             try { known.UnionWith(DockerManifestItem.Parse(archive.ReadSmall(DockerArchiveManifest.ManifestFileName)).SelectMany(i => i.RepoTags)); }
-            catch (IntegrityException) { }
-            CheckRepositories(archive, tops, known, problems);
+            catch (IntegrityException) { readable = false; }
+            if (readable) CheckRepositories(archive, tops, known, problems);
         }
         return reported;
     }

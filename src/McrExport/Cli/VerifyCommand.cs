@@ -1,4 +1,6 @@
 using System.CommandLine;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Verify;
@@ -20,13 +22,26 @@ public static class VerifyCommand
             Description = "How far one layer may expand when checking its diff_id (default 64G; bytes, or with K, M, G, T)",
             HelpName = "SIZE",
         };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md); the exit code is the same" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; only the result" };
         command.Arguments.Add(path);
         command.Options.Add(limit);
+        command.Options.Add(json);
+        command.Options.Add(quiet);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var location = parse.GetValue(path)!;
             var expansionLimit = parse.GetValue(limit) is { } text ? ParseSize(text, BlobScan.ExpansionLimitOption) : BlobScan.DefaultExpansionLimit;
-            var result = await ArchiveVerifier.VerifyAsync(location, expansionLimit, cancellationToken).ConfigureAwait(false);
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json), perBlobLines: false);
+            var result = await reporter.RunAsync(() => ArchiveVerifier.VerifyAsync(location, expansionLimit, cancellationToken, reporter)).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await console.Out.WriteAsync(CliJson.Write(new VerifyDocument(location, result.Ok,
+                    result.Images.Select(i => new VerifiedImageEntry(i.Names, JsonPlatform.FromDisplay(i.Platform), i.Digest, i.Layers, i.Size)).ToList(),
+                    result.Artifacts.Select(a => new VerifiedArtifactEntry(a.ArtifactType, a.Digest, a.Subject, a.Blobs, a.Size)).ToList(),
+                    result.BlobsChecked, result.BytesChecked, result.Problems), CliJson.Types.VerifyDocument)).ConfigureAwait(false);
+                return result.Ok ? ExitCodes.Ok : ExitCodes.Integrity;
+            }
             foreach (var image in result.Images)
             {
                 var name = image.Names.Count == 0 ? "(no name)" : string.Join(", ", image.Names);
