@@ -194,6 +194,7 @@ public static class ArchiveVerifier
             }
         var tops = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var tagsByConfig = new Dictionary<Digest, HashSet<string>>();
+        Dictionary<(long, long), List<string>>? linkedV1Ids = null;
 
         foreach (var docker in content.DockerImages)
         {
@@ -233,7 +234,10 @@ public static class ArchiveVerifier
                 var top = docker.Layers[^1];
                 var ids = new List<string> { top.DiffId.Encoded, top.Digest.Encoded };
                 if (top.V1Id is { } v1) ids.Insert(0, v1);
-                ids.AddRange(LinkedV1Ids(archive, top.Path));
+                linkedV1Ids ??= LinkedV1Ids(archive);
+                if (!archive.IsFolder && archive.Entries.TryGetValue(top.Path, out var topFile)
+                    && linkedV1Ids.TryGetValue((topFile.Offset, topFile.Size), out var linked))
+                    ids.AddRange(linked.Where(l => $"{l}/layer.tar" != top.Path));
                 foreach (var tag in docker.RepoTags) tops[tag] = ids;
             }
         }
@@ -266,18 +270,22 @@ public static class ArchiveVerifier
     }
 
     /// <summary>
-    /// The v1 ids whose <c>&lt;id&gt;/layer.tar</c> is a link to <paramref name="layerPath"/> (skopeo and podman write
-    /// <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder).
+    /// The v1 ids of every <c>&lt;id&gt;/layer.tar</c> of a tar by the bytes it leads to (offset, size): skopeo and
+    /// podman write <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder.
+    /// Built once, so the check stays linear in the number of entries however many images manifest.json lists.
     /// </summary>
-    private static IEnumerable<string> LinkedV1Ids(ImageArchive archive, string layerPath)
+    private static Dictionary<(long, long), List<string>> LinkedV1Ids(ImageArchive archive)
     {
-        if (archive.IsFolder || !archive.Entries.TryGetValue(layerPath, out var layer)) yield break;
+        var result = new Dictionary<(long, long), List<string>>();
+        if (archive.IsFolder) return result;
         foreach (var entry in archive.Entries.Values)
         {
             var parts = entry.Name.Split('/');
-            if (parts.Length == 2 && parts[1] == "layer.tar" && entry.Name != layerPath && entry.Offset == layer.Offset && entry.Size == layer.Size)
-                yield return parts[0];
+            if (parts.Length != 2 || parts[1] != "layer.tar") continue;
+            if (!result.TryGetValue((entry.Offset, entry.Size), out var ids)) result[(entry.Offset, entry.Size)] = ids = [];
+            ids.Add(parts[0]);
         }
+        return result;
     }
 
     /// <summary><c>repositories</c>: every name is in <c>RepoTags</c> and points at its image's top layer (v1 id, or diff_id as Docker 25+ writes).</summary>
