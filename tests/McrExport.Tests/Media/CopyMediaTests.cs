@@ -116,6 +116,43 @@ public sealed class CopyMediaTests
     }
 
     [Fact]
+    public async Task A_whole_index_copied_between_registries_takes_the_referrers_of_the_index_and_of_each_child()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
+        source.ServesReferrersApi = true;
+        const string repository = "signed/multi";
+        var amd = TestImages.Image(new Platform("linux", "amd64"), [Layer.FromFiles(LayerFile.Text("a.txt", "amd64\n"))], ManifestFormat.Oci);
+        var arm = TestImages.Image(new Platform("linux", "arm64"), [Layer.FromFiles(LayerFile.Text("a.txt", "arm64\n"))], ManifestFormat.Oci);
+        var index = TestImages.IndexOf(ManifestFormat.Oci, amd, arm);
+        source.Push(repository, "1.0", index);
+        var ofIndex = TestArtifacts.NotarySignature(index.MediaType, index.Digest, index.Bytes.Length, seed: "index");
+        var ofArm = TestArtifacts.NotarySignature(arm.ManifestMediaType, arm.ManifestDigest, arm.ManifestBytes.Length, seed: "arm64");
+        foreach (var artifact in new[] { ofIndex, ofArm })
+        {
+            foreach (var blob in artifact.Blobs) source.AddBlob(blob, repository);
+            source.AddManifest(repository, null, artifact.ManifestBytes, MediaTypes.OciManifest);
+        }
+        await using var target = await RegistryPeer.StartAsync(ct);
+        using var temp = new TempFolder();
+
+        var copied = await CliRunner.RunAsync(["copy", $"docker://{source.Reference(repository, "1.0")}", $"docker://{target.Authority}/mirror/multi",
+            "--all", "--referrers", "--cache-dir", temp.Combine("cache"), .. Insecure(source.Authority, target.Authority)], cancellationToken: ct);
+
+        Assert.True(copied.ExitCode == 0, copied.Error + target.Tail());
+        Assert.Contains("referrers: 2 Notary signatures", copied.Out);
+        Assert.Equal(index.Bytes, (await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/multi", "1.0", ct))!.Value.Bytes);
+        foreach (var (subject, artifact) in new[] { (index.Digest, ofIndex), (arm.ManifestDigest, ofArm) })
+        {
+            var listed = await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/multi", ReferrerTags.FallbackTag(subject), ct);
+            Assert.NotNull(listed);
+            Assert.Equal(artifact.Digest.ToString(), Assert.Single(ReferrersExportTests.IndexEntries(listed.Value.Bytes)).GetProperty("digest").GetString());
+            Assert.Equal(artifact.ManifestBytes, (await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/multi", artifact.Digest.ToString(), ct))!.Value.Bytes);
+        }
+        Assert.Null(await ReferrerScenario.GetManifestAsync(target.BaseUri, "mirror/multi", ReferrerTags.FallbackTag(amd.ManifestDigest), ct));
+    }
+
+    [Fact]
     public async Task Without_referrers_copy_asks_for_none_and_leaves_an_archives_referrers_behind_saying_so()
     {
         var ct = TestContext.Current.CancellationToken;
