@@ -63,6 +63,7 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             case ArchiveEndpoint file:
             {
                 set = Rename(set, file);
+                if (!fromStore) await Verify.SynthesizedLayers.CheckAsync(set, blobs, cancellationToken).ConfigureAwait(false);
                 var tempDirectory = Path.Combine(cacheRoot, "tmp");
                 Directory.CreateDirectory(tempDirectory);
                 var writer = ImageWriters.Create(file.Format ?? OutputFormat.DockerTar, new WriterOptions(file.Path)
