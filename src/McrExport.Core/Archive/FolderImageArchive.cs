@@ -19,6 +19,9 @@ public sealed class FolderImageArchive : ImageArchive
         var root = Path.GetFullPath(path);
         var entries = new Dictionary<string, ArchiveEntry>(StringComparer.Ordinal);
         var problems = new List<string>();
+        // A folder with none of a layout's or a docker save's top files (verify ~ by mistake) is not walked: the source says what it lacks.
+        if (!new[] { OciLayoutContent.IndexFileName, OciLayoutContent.LayoutFileName, DockerArchiveManifest.ManifestFileName }.Any(f => Present(Path.Combine(root, f))))
+            return new FolderImageArchive(root, entries, problems);
         foreach (var info in new DirectoryInfo(root).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
         {
             var name = Path.GetRelativePath(root, info.FullName).Replace('\\', '/');
@@ -39,6 +42,9 @@ public sealed class FolderImageArchive : ImageArchive
         }
         return new FolderImageArchive(root, entries, problems);
     }
+
+    /// <summary>Anything at the path, a link (even a dangling one) included.</summary>
+    private static bool Present(string path) => File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     public override Stream OpenRead(string name)
     {
