@@ -20,6 +20,7 @@ public static class RegistryForm
         var staged = new StagedBlobs(blobs, Path.Combine(stagingRoot, $".mcr-export-{Guid.NewGuid():N}.tmp"));
         try
         {
+            await Verify.SynthesizedLayers.CheckAsync(set, staged, cancellationToken).ConfigureAwait(false);
             var converted = new Dictionary<Digest, Image>();
             foreach (var image in set.Images.Where(i => i.Synthesized))
                 converted[image.Digest] = await ConvertAsync(image, staged, compress, log, cancellationToken).ConfigureAwait(false);
@@ -38,7 +39,7 @@ public static class RegistryForm
     {
         var zstd = image.Manifest.Layers.Any(l => !l.IsForeign && MediaTypes.CompressionOf(l.MediaType) == LayerCompression.Zstd);
         var layers = new List<Descriptor>();
-        foreach (var (layer, i) in image.Manifest.Layers.Select((l, i) => (l, i)))
+        foreach (var layer in image.Manifest.Layers)
         {
             if (layer.IsForeign)
             {
@@ -46,8 +47,6 @@ public static class RegistryForm
                 continue;
             }
             var compression = MediaTypes.CompressionOf(layer.MediaType);
-            if (compression != LayerCompression.None)
-                await CheckDiffIdAsync(staged, layer, compression, image.Config.DiffIds[i], i, cancellationToken).ConfigureAwait(false);
             if (compression != LayerCompression.None || !compress)
             {
                 layers.Add(zstd ? layer : layer with { MediaType = compression == LayerCompression.Gzip ? MediaTypes.DockerLayerGzip : MediaTypes.DockerLayer });
@@ -65,21 +64,6 @@ public static class RegistryForm
             Bytes = bytes,
             Manifest = manifest,
         };
-    }
-
-    /// <summary>
-    /// A layer an archive keeps compressed (a crane tarball's <c>&lt;hex&gt;.tar.gz</c>) must decompress to the
-    /// config's diff_id, or the registry would get an image no client can pull; its digest is checked as it is read.
-    /// </summary>
-    private static async Task CheckDiffIdAsync(StagedBlobs staged, Descriptor layer, LayerCompression compression, Digest diffId, int index,
-        CancellationToken cancellationToken)
-    {
-        await using var input = staged.OpenRead(layer.Digest);
-        var scan = await Verify.BlobScan.RunAsync(input, layer.Digest.Algorithm, compression, cancellationToken).ConfigureAwait(false);
-        if (scan.DecompressError is { } error)
-            throw new Errors.IntegrityException($"layer {index} ({layer.Digest.Short}) does not decompress: {error}; nothing was sent");
-        if (scan.DiffId != diffId)
-            throw new Errors.IntegrityException($"layer {index} ({layer.Digest.Short}) decompresses to {scan.DiffId}, but the config's diff_id is {diffId}; nothing was sent");
     }
 
     /// <summary>Gzips one layer into the staging folder, hashing the result on the way.</summary>

@@ -122,7 +122,7 @@ public sealed class ClassicArchiveBadInputTests
     }
 
     [Fact]
-    public async Task A_crane_layer_that_does_not_decompress_to_its_diff_id_fails_and_is_not_pushed()
+    public async Task A_crane_layer_that_does_not_decompress_to_its_diff_id_is_neither_pushed_nor_copied()
     {
         using var temp = new TempFolder();
         var classic = new ClassicArchive();
@@ -146,7 +146,11 @@ public sealed class ClassicArchiveBadInputTests
         var push = await CliRunner.RunAsync(["push", tar, $"{NoRegistry}/bad/img:v1", "--insecure-registry", NoRegistry,
             "--cache-dir", temp.Combine("cache")], cancellationToken: Token);
         Assert.True(push.ExitCode == ExitCodes.Integrity, push.Error);
-        Assert.Contains($"but the config's diff_id is {classic.DiffId}; nothing was sent", push.Error);
+        Assert.Contains($"but the config's diff_id is {classic.DiffId}; nothing was written or sent", push.Error);
+        var output = temp.Combine("crane-layout");
+        var copy = await CliRunner.RunAsync(["copy", tar, $"oci:{output}", "--cache-dir", temp.Combine("cache")], cancellationToken: Token);
+        Assert.True(copy.ExitCode == ExitCodes.Integrity, copy.Error);
+        Assert.False(Directory.Exists(output));
     }
 
     /// <summary>
