@@ -18,5 +18,8 @@ public sealed record WriterOptions(string OutputPath)
     /// <summary>OCI folder only: hard-link layer files from the blob store when it is on the same file system.</summary>
     public bool HardLinks { get; init; } = true;
 
+    /// <summary>Tar formats only: cut the tar into parts of at most this many bytes (<c>NAME.001</c>, …, <c>NAME.sha256</c>); null writes one file.</summary>
+    public long? SplitSize { get; init; }
+
     public bool IsStandardOutput => OutputPath == StandardOutputPath;
 }

@@ -69,7 +69,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     {
         if (location is null && size > chunkSize && await ResumableAsync(repository, digest, size, cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            log?.Invoke($"resuming {digest.Short} at {stored.Offset} bytes");
+            log?.Invoke($"resuming the saved upload of {digest.Short} to {repository} at {Content.DiskErrors.FormatSize(stored.Offset)} of {Content.DiskErrors.FormatSize(size)}");
             var resumed = await UploadChunksAsync(repository, digest, size, open, stored.Location, stored.Offset, cancellationToken).ConfigureAwait(false);
             return (BlobAction.UploadedChunked, resumed with { Resumes = resumed.Resumes + 1 });
         }
@@ -137,15 +137,17 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             catch (Exception e) when (e is TransientNetworkException or TransientStatusException)
             {
                 if (++failures > client.Retry.MaxRetries) throw e is TransientStatusException s ? s.Final : ((TransientNetworkException)e).ToFinal(failures);
-                await Task.Delay(client.Retry.DelayFor(failures), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(client.Retry.DelayFor(failures, null, $"{digest.Short} to {repository}", e.Message), cancellationToken).ConfigureAwait(false);
                 try
                 {
                     (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
                     resumes++;
+                    log?.Invoke($"resuming the upload of {digest.Short} to {repository} at {Content.DiskErrors.FormatSize(offset)} of {Content.DiskErrors.FormatSize(size)}");
                     await RememberAsync(repository, digest, location, offset, cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotFoundException)
                 {
+                    log?.Invoke($"{client.Registry} refused the upload of {digest.Short} to {repository} (it no longer knows it), starting over");
                     Forget(repository, digest);
                     location = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
                     offset = 0;
@@ -199,6 +201,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             || await ProbeAsync(repository, stored.Location, cancellationToken).ConfigureAwait(false) is not { } probed
             || probed.Offset > size)
         {
+            log?.Invoke($"{client.Registry} refused the saved upload of {digest.Short} to {repository} (it stood at {Content.DiskErrors.FormatSize(stored.Offset)}), starting over");
             Forget(repository, digest);
             return null;
         }
@@ -335,8 +338,10 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     private static void Skip(Stream source, long offset)
     {
         if (offset == 0) return;
+        if (source is Observing.ObservedStream observed) { Skip(observed.Inner, offset); return; }
         if (source.CanSeek) { source.Seek(offset, SeekOrigin.Current); return; }
         if (source is Archive.BoundedStream bounded) { bounded.Skip(offset); return; }
+        if (source is Archive.VerifyingReadStream verifying) { verifying.Skip(offset); return; }
         var scratch = new byte[81920];
         var left = offset;
         while (left > 0)

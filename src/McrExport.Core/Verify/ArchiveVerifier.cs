@@ -19,14 +19,33 @@ public static class ArchiveVerifier
     public static Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken) =>
         VerifyAsync(path, BlobScan.DefaultExpansionLimit, cancellationToken);
 
-    /// <summary>Verifies with a bound on how far one layer may expand (<see cref="BlobScan.ExpansionLimitOption"/>).</summary>
-    public static Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken) =>
-        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), expansionLimit, cancellationToken);
+    /// <summary>
+    /// Verifies the archive at <paramref name="path"/>, with a bound on how far one layer may expand
+    /// (<see cref="BlobScan.ExpansionLimitOption"/>); <paramref name="observer"/> hears each file as it is read
+    /// (progress). A split archive (<c>NAME.001</c>, <c>NAME.sha256</c>) has every part checked against
+    /// <c>NAME.sha256</c> first (a missing, short or damaged part is named), then is read as one.
+    /// </summary>
+    public static async Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken, IVerifyObserver? observer = null)
+    {
+        var archive = ImageArchive.Open(path);
+        if (archive.Parts is not { } parts)
+            return await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken, observer).ConfigureAwait(false);
+        var partProblems = await parts.CheckAsync(cancellationToken).ConfigureAwait(false);
+        if (parts.Missing.Count > 0)
+            return new VerifyResult([], 0, 0, partProblems.Order(StringComparer.Ordinal).ToList()) { PartsChecked = parts.Parts.Count };
+        var result = await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken, observer).ConfigureAwait(false);
+        return result with
+        {
+            Problems = [.. partProblems, .. result.Problems.Where(p => !partProblems.Contains(p))],
+            PartsChecked = parts.Parts.Count,
+        };
+    }
 
     public static Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken) =>
         VerifyAsync(content, BlobScan.DefaultExpansionLimit, cancellationToken);
 
-    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken)
+    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken,
+        IVerifyObserver? observer = null)
     {
         var archive = content.Archive;
         var list = new List<string>(content.Problems);
@@ -42,8 +61,15 @@ public static class ArchiveVerifier
                 .SelectMany(e => e.Node.Nodes.OfType<Image>().Select(i => (Name: NameOf(e), Image: i)))
                 .GroupBy(x => x.Image.Digest)
                 .Select(g => Report(g.Select(x => x.Name).OfType<string>().Distinct().ToList(), g.First().Image)).ToList();
-            artifacts = content.Set.Artifacts.Select(a => new VerifiedArtifact(a.ArtifactType, a.Digest.ToString(), a.Subject?.Digest.ToString(),
-                a.Manifest.Layers.Count + 1, a.Blobs.Sum(b => b.Size))).ToList();
+            var subjects = content.Set.Entries.Where(ReferrerGraph.IsReferrer).DistinctBy(e => e.Node.Digest)
+                .ToDictionary(e => e.Node.Digest, e => (Subject: ReferrerGraph.SubjectOf(e)!.Value, Kind: ReferrerGraph.KindOf(e)));
+            artifacts = content.Set.Artifacts.Select(a => new VerifiedArtifact(a.Descriptor.ArtifactType ?? a.ArtifactType, a.Digest.ToString(),
+                (subjects.TryGetValue(a.Digest, out var s) ? s.Subject : a.Subject?.Digest)?.ToString(),
+                a.Manifest.Layers.Count + 1, a.Blobs.Sum(b => b.Size)) { Kind = subjects.TryGetValue(a.Digest, out var k) ? k.Kind : null }).ToList();
+            var known = content.Set.Nodes.Select(n => n.Digest).ToHashSet();
+            foreach (var (digest, (subject, kind)) in subjects.Where(r => !known.Contains(r.Value.Subject)))
+                list.Add($"{archive.Where(LayoutBlob.PathOf(digest))}: the {kind} refers to {subject}, which is not in the archive");
+            images = images.Select(i => Digest.TryParse(i.Digest, out var d) ? i with { Carries = ReferrerGraph.Summarize(content.Set, d) } : i).ToList();
             foreach (var (name, expectation) in expectations)
                 if (!archive.Contains(name)) list.Add($"{archive.Where(name)}: missing ({expectation.Role})");
         }
@@ -88,8 +114,11 @@ public static class ArchiveVerifier
             expectations.TryGetValue(file.Entry.Name, out var expected);
             var where = archive.Where(file.Entry.Name);
             var algorithm = file.Named?.Algorithm ?? Digest.Sha256;
-            await using var stream = archive.OpenRead(file.Entry.Name);
+            observer?.Started(file.Entry.Name, file.Entry.Size);
+            await using var stream = observer is null ? archive.OpenRead(file.Entry.Name)
+                : new Observing.ObservedStream(archive.OpenRead(file.Entry.Name), n => observer.Progress(file.Entry.Name, n));
             var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, expansionLimit, ct).ConfigureAwait(false);
+            observer?.Completed(file.Entry.Name);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != file.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {file.Entry.Size} bytes could be read (truncated)");
@@ -231,9 +260,11 @@ public static class ArchiveVerifier
         if (archive.Contains(DockerArchiveManifest.RepositoriesFileName))
         {
             var known = new HashSet<string>(StringComparer.Ordinal);
+            // An unreadable manifest.json is reported already; repositories is not judged against it.
+            var readable = true;
             try { known.UnionWith(DockerManifestItem.Parse(archive.ReadSmall(DockerArchiveManifest.ManifestFileName)).SelectMany(i => i.RepoTags)); }
-            catch (IntegrityException) { }
-            CheckRepositories(archive, tops, known, problems);
+            catch (IntegrityException) { readable = false; }
+            if (readable) CheckRepositories(archive, tops, known, problems);
         }
         return reported;
     }

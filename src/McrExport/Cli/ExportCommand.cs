@@ -1,4 +1,6 @@
 using System.CommandLine;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Http;
@@ -46,6 +48,20 @@ public static class ExportCommand
         {
             Description = "oci and oci-tar: export each index whole, with every platform's image (index.json points at the index)",
         };
+        var split = new Option<string?>("--split")
+        {
+            Description = "docker-tar and oci-tar: write NAME.001, NAME.002, … each at most SIZE, and NAME.sha256 (4000M for FAT32, 4.7GB for a DVD; K/M/G/T count in 1024s, KB/MB/GB in 1000s); join with cat NAME.0* | docker load",
+            HelpName = "SIZE",
+        };
+        var referrers = new Option<bool>("--referrers")
+        {
+            Description = "Carry the images' signatures, SBOMs and attestations (OCI 1.1 referrers, the referrers tag schema, cosign's .sig/.att/.sbom tags) into the output",
+        };
+        var referrersType = new Option<string?>("--referrers-type")
+        {
+            Description = "With --referrers: only referrers of this artifactType (e.g. application/vnd.cncf.notary.signature), and what refers to them",
+            HelpName = "ARTIFACT-TYPE",
+        };
         var uncompressed = new Option<bool>("--uncompressed-layers") { Description = "docker-tar: write layers as plain tars (as old docker save did)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
         var connections = new Option<int>("--connections")
@@ -58,7 +74,7 @@ public static class ExportCommand
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not use the blob cache" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors" };
-        var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON document (docs/json.md); with -o - it goes to standard error" };
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
 
@@ -71,6 +87,9 @@ public static class ExportCommand
         root.Options.Add(ociTypes);
         root.Options.Add(allPlatforms);
         root.Options.Add(uncompressed);
+        root.Options.Add(split);
+        root.Options.Add(referrers);
+        root.Options.Add(referrersType);
         registry.AddTo(root);
         foreach (var option in new Option[] { parallel, connections, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
 
@@ -96,6 +115,22 @@ public static class ExportCommand
             var outputPath = parse.GetValue(output) ?? DefaultOutput(refs, fmt);
             if (outputPath == WriterOptions.StandardOutputPath && fmt == OutputFormat.Oci)
                 throw new UsageException("-o - needs a tar format (docker-tar or oci-tar); the oci format writes a folder");
+            long? splitSize = null;
+            if (parse.GetValue(split) is { } splitText)
+            {
+                if (outputPath == WriterOptions.StandardOutputPath)
+                    throw new UsageException("--split writes files (NAME.001, NAME.002, …); it cannot write to standard output (-o -)")
+                    {
+                        Hint = "give a file name with -o, or pipe -o - into split(1) yourself",
+                    };
+                if (fmt == OutputFormat.Oci) throw new UsageException("--split needs a tar format (docker-tar or oci-tar); the oci format writes a folder");
+                splitSize = Output.Split.SplitSize.Parse(splitText);
+            }
+            var withReferrers = parse.GetValue(referrers) || parse.GetValue(referrersType) is not null;
+            if (withReferrers && parse.GetValue(uncompressed))
+                throw new UsageException("--referrers needs the OCI part of the archive, which --uncompressed-layers leaves out");
+            if (withReferrers && parse.GetValue(ociTypes))
+                throw new UsageException("--referrers keeps the manifests' digests that signatures refer to; it excludes --oci-media-types");
             if (parse.GetValue(uncompressed) && fmt != OutputFormat.DockerTar)
                 throw new UsageException("--uncompressed-layers applies to --format docker-tar only");
             if (parse.GetValue(allPlatforms))
@@ -111,21 +146,27 @@ public static class ExportCommand
             if (parse.GetValue(stall) is < 1 or > 3600) throw new UsageException("--stall-timeout must be between 1 and 3600 seconds");
             if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
 
+            var platformRequest = platform.Parse(parse);
             OutputChecks.Check(outputPath, folderOutput: fmt == OutputFormat.Oci, console.OutputIsTerminal);
             if (!parse.GetValue(noCache)) OutputChecks.CheckCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
 
             var pool = registry.CreatePool(parse, console, refs.Select(r => r.Registry).Distinct().ToList());
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json));
+            reporter.Watch(pool.Retry);
             if (tagPatterns.Length > 0) refs = await ExpandTagsAsync(pool, refs, tagPatterns, cancellationToken).ConfigureAwait(false);
             if (refs.Count == 0) throw new UsageException("no image to export: give a reference, --from-file or --tags");
             refs = refs.Distinct().ToList();
             var request = new ExportRequest(refs, fmt, outputPath)
             {
-                Platform = platform.Parse(parse),
+                Platform = platformRequest,
                 CacheDirectory = parse.GetValue(cacheDir),
                 NoCache = parse.GetValue(noCache),
                 OciMediaTypes = parse.GetValue(ociTypes),
                 UncompressedLayers = parse.GetValue(uncompressed),
                 AllPlatforms = parse.GetValue(allPlatforms),
+                SplitSize = splitSize,
+                Referrers = withReferrers,
+                ReferrersArtifactType = parse.GetValue(referrersType),
                 Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry)
                 {
                     Connections = parse.GetValue(connections),
@@ -134,19 +175,23 @@ public static class ExportCommand
             };
 
             var toStdout = outputPath == WriterOptions.StandardOutputPath;
-            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json));
+            var tally = new TransferTally(reporter);
             try
             {
-                var result = await reporter.RunAsync(observer =>
+                var result = await reporter.RunAsync(() =>
                 {
-                    var pipeline = new ExportPipeline(pool, observer);
+                    var pipeline = new ExportPipeline(pool, tally);
                     pipeline.Resolved += r => reporter.Resolved(r);
-                    pipeline.Warning += message => console.Error.WriteLine($"warning: {message}");
+                    pipeline.Warning += message =>
+                    {
+                        if (reporter is QuietProgressReporter) console.Error.WriteLine($"warning: {message}");
+                        else reporter.Line($"warning: {message}");
+                    };
                     return pipeline.RunAsync(request, cancellationToken);
                 }).ConfigureAwait(false);
-                var summary = ExportSummary.From(result);
-                if (parse.GetValue(json)) (toStdout ? console.Error : console.Out).WriteLine(summary.ToJson());
-                else if (!parse.GetValue(quiet)) console.Error.Write(summary.ToText());
+                var summary = ExportSummary.From(result, fmt, tally);
+                if (parse.GetValue(json)) (toStdout ? console.Error : console.Out).Write(CliJson.Write(summary, CliJson.Types.ExportDocument));
+                else if (!parse.GetValue(quiet)) console.Error.Write(ExportSummary.ToText(summary));
                 return ExitCodes.Ok;
             }
             finally
