@@ -121,7 +121,7 @@ public sealed partial class PartSet
         foreach (var part in Parts)
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            await using (var file = Content.SafeFile.OpenRead(part.Path, 1, FileOptions.SequentialScan))
             {
                 int read;
                 while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
@@ -249,7 +249,7 @@ public sealed partial class PartSet
         error = null;
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            using var file = Content.SafeFile.OpenRead(path, 4096, FileOptions.None);
             if (file.Length > MaxChecksumFileSize)
             {
                 error = $"{file.Length} bytes, more than the limit of {MaxChecksumFileSize}";
@@ -325,7 +325,7 @@ public sealed partial class PartSet
             if (_openIndex != index)
             {
                 _open?.Dispose();
-                _open = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+                _open = Content.SafeFile.OpenRead(part.Path, 1 << 16, FileOptions.SequentialScan);
                 _openIndex = index;
             }
             var inPart = _position - part.Offset;
