@@ -71,6 +71,7 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
                     HardLinks = fromStore,
                     TempDirectory = tempDirectory,
                     SplitSize = request.SplitSize,
+                    StandardOutput = request.StandardOutput,
                 });
                 await writer.WriteAsync(set, blobs, cancellationToken).ConfigureAwait(false);
                 return new CopyResult(set, transfer, null, []);

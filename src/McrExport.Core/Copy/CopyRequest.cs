@@ -42,6 +42,9 @@ public sealed record CopyRequest(CopyEndpoint Source, CopyEndpoint Destination)
     /// <summary>Tar destinations: cut the archive into parts of at most this many bytes (<c>NAME.001</c>, …, <c>NAME.sha256</c>).</summary>
     public long? SplitSize { get; init; }
 
+    /// <summary>Where a tar destination <c>-</c> is written; null means the process's standard output.</summary>
+    public Stream? StandardOutput { get; init; }
+
     public Action<string>? Log { get; init; }
 
     /// <summary>Hears each blob of a push to a registry destination (progress).</summary>

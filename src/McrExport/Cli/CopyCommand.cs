@@ -74,7 +74,8 @@ public static class CopyCommand
             var withReferrers = parse.GetValue(referrers) || parse.GetValue(referrersType) is not null;
             CopyPipeline.CheckSplit(new CopyRequest(from, to) { SplitSize = splitSize });
             var cacheRoot = parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot();
-            if (to is ArchiveEndpoint file) OutputChecks.Check(file.Path, folderOutput: file.Format == OutputFormat.Oci, outputIsTerminal: false);
+            var toStdout = to is ArchiveEndpoint { Path: WriterOptions.StandardOutputPath };
+            if (to is ArchiveEndpoint file) OutputChecks.Check(file.Path, folderOutput: file.Format == OutputFormat.Oci, console.OutputIsTerminal);
             if (from is RegistryEndpoint || to is RegistryEndpoint) OutputChecks.CheckCache(cacheRoot);
             var hosts = new[] { from, to }.OfType<RegistryEndpoint>()
                 .Select(r => ImageReferenceHost(r.Destination)).Distinct().ToList();
@@ -97,30 +98,34 @@ public static class CopyCommand
                 ReferrersArtifactType = parse.GetValue(referrersType),
                 Log = reporter.Line,
                 PushObserver = reporter,
+                StandardOutput = toStdout ? console.OpenStandardOutput() : null,
             };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var result = await reporter.RunAsync(() => new CopyPipeline(pool, tally).RunAsync(request, cancellationToken)).ConfigureAwait(false);
+            if (request.StandardOutput is { } tar) await tar.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            // with the tar on standard output (-), what would be result lines goes to standard error, as for export -o -
+            var results = toStdout ? console.Error : console.Out;
 
             if (parse.GetValue(json))
             {
-                await console.Out.WriteAsync(CliJson.Write(Document(from, to, result, tally, clock.Elapsed), CliJson.Types.CopyDocument)).ConfigureAwait(false);
+                await results.WriteAsync(CliJson.Write(Document(from, to, result, tally, clock.Elapsed), CliJson.Types.CopyDocument)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             if (result.Push is { } pushed)
             {
                 for (var i = 0; i < pushed.Images.Count; i++)
-                    await console.Out.WriteLineAsync(PushCommand.Describe(pushed.Images[i], result.Targets[i].Entry)).ConfigureAwait(false);
-                await console.Out.WriteLineAsync(PushCommand.CountsLine(pushed)).ConfigureAwait(false);
+                    await results.WriteLineAsync(PushCommand.Describe(pushed.Images[i], result.Targets[i].Entry)).ConfigureAwait(false);
+                await results.WriteLineAsync(PushCommand.CountsLine(pushed)).ConfigureAwait(false);
                 if (request.Referrers)
-                    await console.Out.WriteLineAsync(pushed.Referrers.Count == 0
+                    await results.WriteLineAsync(pushed.Referrers.Count == 0
                         ? "referrers: none for these images"
                         : $"referrers: {Model.ReferrerKinds.Summarize(pushed.Referrers.Select(r => r.Kind))}").ConfigureAwait(false);
             }
             else
             {
                 foreach (var entry in result.Set.Entries)
-                    await console.Out.WriteLineAsync($"{entry.DisplayName}  {entry.Node.Digest}").ConfigureAwait(false);
-                await console.Out.WriteLineAsync($"wrote {result.Set.Images.Count} image(s){(result.Set.Artifacts.Count > 0 ? $", {result.Set.Artifacts.Count} artifact(s)" : "")} to {to}")
+                    await results.WriteLineAsync($"{entry.DisplayName}  {entry.Node.Digest}").ConfigureAwait(false);
+                await results.WriteLineAsync($"wrote {result.Set.Images.Count} image(s){(result.Set.Artifacts.Count > 0 ? $", {result.Set.Artifacts.Count} artifact(s)" : "")} to {to}")
                     .ConfigureAwait(false);
             }
             if (result.Transfer is not null && !parse.GetValue(quiet))
