@@ -91,8 +91,9 @@ public sealed class LiveProgressReporter(CliConsole console) : ProgressReporter
             task.StopTask();
             return;
         }
-        var done = _context.AddTask($"{Markup.Escape(label)} [green]{Markup.Escape(outcome)}[/] {Markup.Escape(Size(size))}", maxValue: 1);
-        done.Value = 1;
+        // a blob that never started (from the cache): its bar is full at its own size, as a downloaded one's is
+        var done = _context.AddTask($"{Markup.Escape(label)} [green]{Markup.Escape(outcome)}[/]", maxValue: Math.Max(1, size));
+        done.Value = done.MaxValue;
         done.StopTask();
     }
 
