@@ -39,7 +39,7 @@ public abstract class ImageArchive
         }
         if (Directory.Exists(path)) return FolderImageArchive.OpenFolder(path);
         if (File.Exists(path)) return TarImageArchive.OpenTar(path);
-        throw new UsageException($"'{path}' is neither an archive nor an OCI layout folder");
+        throw new UsageException($"'{path}': no such file or folder");
     }
 
     /// <summary>How a problem names a file: <c>archive.tar:blobs/sha256/…</c> or the path in the folder.</summary>

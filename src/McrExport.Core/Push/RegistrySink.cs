@@ -145,7 +145,8 @@ public sealed class RegistrySink(IBlobReader blobs, RegistryClient client, PushO
         var observer = options.Observer ?? NullPushObserver.Instance;
         observer.Started(blob, repository);
         var (action, recovery) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size,
-                () => new Observing.ObservedStream(blobs.OpenRead(blob.Digest), n => observer.Progress(blob, n)), session, cancellationToken)
+                () => new Observing.ObservedStream(blobs.OpenRead(blob.Digest), n => observer.Progress(blob, n)), session, cancellationToken,
+                offset => observer.Resumed(blob, repository, offset))
             .ConfigureAwait(false);
         _holder.TryAdd(blob.Digest, repository);
         Record(repository, blob, action, recovery);

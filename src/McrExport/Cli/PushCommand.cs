@@ -72,7 +72,7 @@ public static class PushCommand
                 throw new UsageException("--include-foreign-layers and --rewrite-foreign-layers exclude each other");
             var chunk = parse.GetValue(chunkSize);
             if (chunk < 1024) throw new UsageException("--chunk-size must be at least 1024 bytes");
-            CheckDestination(parse.GetValue(destination)!, parse.GetValue(all));
+            CheckDestination(parse.GetValue(destination)!, parse.GetValue(all), parse.GetValue(path)!);
             var mode = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign;
 
             var content = ArchiveSource.OpenChecked(parse.GetValue(path)!);
@@ -121,8 +121,11 @@ public static class PushCommand
     /// The destination's shape, before the archive is read or the network used: without --all it names a registry
     /// host and a repository (<c>127.0.0.1:5088</c> alone would otherwise be taken for a repository on MCR).
     /// </summary>
-    internal static void CheckDestination(string destination, bool all)
+    internal static void CheckDestination(string destination, bool all, string archive)
     {
+        if ((File.Exists(destination) || Directory.Exists(destination)) && !File.Exists(archive) && !Directory.Exists(archive))
+            throw new UsageException($"'{destination}' is a file here and '{archive}' is not: the archive comes first, then the destination")
+            { Hint = $"mcr-export push {destination} {archive}" };
         if (all) return;
         var slash = destination.IndexOf('/');
         if (slash < 0)

@@ -140,6 +140,35 @@ public sealed class SplitArchiveTests(Peers.Peers peers) : PeerTestBase(peers)
     }
 
     [Fact]
+    public async Task Podman_loads_a_signed_docker_tar_and_refuses_a_signed_oci_tar_as_it_refuses_any_with_several_manifests()
+    {
+        var (reference, image) = await BigImageAsync();
+        var registry = await Peers.RegistryAsync();
+        await SignAsync(registry.BaseUri, Repository, image);
+        var podman = await Peers.PodmanAsync();
+        var dockerTar = Folder.Combine("signed-podman.tar");
+        var ociTar = Folder.Combine("signed-podman.oci.tar");
+        await McrExportTool.ExportAsync(Token, [reference, "-f", "docker-tar", "-o", dockerTar, "--referrers", "--quiet"]);
+        await McrExportTool.ExportAsync(Token, [reference, "-f", "oci-tar", "-o", ociTar, "--referrers", "--quiet"]);
+        await podman.RunAsync(["rmi", "--force", reference], cancellationToken: Token);
+        try
+        {
+            await Run(podman, "load", "-i", dockerTar);
+            var id = await Run(podman, "image", "inspect", "--format", "{{.Id}}", reference);
+            Assert.Equal(image.ConfigDigest.Encoded, id.StdOut.Trim());
+            await podman.RunAsync(["rmi", "--force", reference], cancellationToken: Token);
+
+            // podman 4.3 loads one manifest from an OCI archive only; the signatures beside the image make three.
+            var refused = await podman.RunAsync(["load", "-i", ociTar], cancellationToken: Token);
+            Assert.False(refused.Succeeded, refused.Describe());
+        }
+        finally
+        {
+            await podman.RunAsync(["rmi", "--force", reference], cancellationToken: Token);
+        }
+    }
+
+    [Fact]
     public async Task Docker_loads_the_parts_joined_by_cat_with_the_config_digest_as_id()
     {
         var (reference, image) = await BigImageAsync();
