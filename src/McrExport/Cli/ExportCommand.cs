@@ -95,6 +95,7 @@ public static class ExportCommand
 
         root.SetAction(async (parse, cancellationToken) =>
         {
+            foreach (var argument in parse.GetValue(references) ?? []) CheckNotAFile(argument);
             var refs = (parse.GetValue(references) ?? []).Select(ImageReference.Parse).ToList();
             if (parse.GetValue(fromFile) is { } file) refs.AddRange(ReferenceFile.Read(file));
             var tagPatterns = parse.GetValue(tags) ?? [];
@@ -201,6 +202,22 @@ public static class ExportCommand
             }
         });
         return root;
+    }
+
+    /// <summary>
+    /// An archive's file name given where a reference belongs (<c>mcr-export servercore.tar</c>, verify or push meant):
+    /// said before the network is used. A name with a tag or digest is always a reference.
+    /// </summary>
+    private static void CheckNotAFile(string argument)
+    {
+        if (argument.Contains('@') || !File.Exists(argument)) return;
+        var slash = argument.LastIndexOf('/');
+        if (argument.IndexOf(':', slash + 1) >= 0) return;
+        throw new UsageException($"'{argument}' is a file here, not an image reference")
+        {
+            Hint = $"to check it: {Usage.CommandPath.Program} verify {argument}; to put it into a registry: {Usage.CommandPath.Program} push {argument} REGISTRY/REPOSITORY[:TAG]; " +
+                   $"for an image of that name, give its tag: {argument}:TAG",
+        };
     }
 
     private static async Task<List<ImageReference>> ExpandTagsAsync(Registry.RegistryClientPool pool, List<ImageReference> refs,

@@ -38,4 +38,21 @@ public sealed class ArgumentMistakeTests
         Assert.Contains($"'{missing}': no such file or folder", result.Error);
         Assert.DoesNotContain("neither an archive", result.Error);
     }
+
+    [Fact]
+    public async Task Export_of_an_archive_file_name_says_it_is_a_file_and_names_verify_and_push()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        var archive = temp.Combine("servercore.tar");
+        await File.WriteAllBytesAsync(archive, new byte[1024], ct);
+
+        // an absolute path: without the check it is an invalid reference, so the test never reaches a network either way
+        var result = await CliRunner.RunAsync([archive, "--retries", "0", "--cache-dir", temp.Combine("cache")], cancellationToken: ct);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"'{archive}' is a file here, not an image reference", result.Error);
+        Assert.Contains($"mcr-export verify {archive}", result.Error);
+        Assert.DoesNotContain("mcr.microsoft.com", result.Error);
+    }
 }
