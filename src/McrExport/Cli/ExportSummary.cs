@@ -52,7 +52,9 @@ public static class ExportSummary
             sb.AppendLine($"referrers {ReferrerKinds.Summarize(carried.Select(r => r.Kind))}");
         sb.AppendLine(FetchedLine(summary.BytesDownloaded, summary.BytesResumed, summary.BytesFromCache, summary.Seconds));
         if (summary.Parts is { Count: > 1 } parts)
-            sb.AppendLine($"output    {parts.Count - 1} parts {Path.GetFileName(parts[0])} … {Path.GetFileName(parts[^2])} ({DiskErrors.FormatSize(summary.OutputBytes)}) and {Path.GetFileName(parts[^1])}");
+            sb.AppendLine(parts.Count == 2
+                ? $"output    1 part {Path.GetFileName(parts[0])} ({DiskErrors.FormatSize(summary.OutputBytes)}) and {Path.GetFileName(parts[^1])}"
+                : $"output    {parts.Count - 1} parts {Path.GetFileName(parts[0])} … {Path.GetFileName(parts[^2])} ({DiskErrors.FormatSize(summary.OutputBytes)}) and {Path.GetFileName(parts[^1])}");
         else
             sb.AppendLine(summary.Output == WriterOptions.StandardOutputPath ? "output    standard output" : $"output    {summary.Output} ({DiskErrors.FormatSize(summary.OutputBytes)})");
         return sb.ToString();
