@@ -56,6 +56,13 @@ public static class CliApp
             }
         }
 
+        if (parse.Action is not System.CommandLine.Invocation.CommandLineAction { ClearsParseErrors: true } && Usage.EmptyValues.Find(parse) is { } empty)
+        {
+            await console.Error.WriteLineAsync($"error: {empty}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync(UsageErrors.HelpLine(parse)).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         var configuration = new InvocationConfiguration
         {
             Output = console.Out,

@@ -55,4 +55,24 @@ public sealed class ArgumentMistakeTests
         Assert.Contains($"mcr-export verify {archive}", result.Error);
         Assert.DoesNotContain("mcr.microsoft.com", result.Error);
     }
+
+    /// <summary><c>-o "$OUT"</c> with OUT unset: a usage error naming the option, never an unexpected error.</summary>
+    [Theory]
+    [InlineData("-o", "127.0.0.1:9/demo/hello:1.0", "-o", "")]
+    [InlineData("--cache-dir", "127.0.0.1:9/demo/hello:1.0", "--cache-dir", "")]
+    [InlineData("--from-file", "127.0.0.1:9/demo/hello:1.0", "--from-file", "")]
+    [InlineData("an empty argument", "verify", "")]
+    [InlineData("an empty argument", "push", "", "127.0.0.1:9/x:1")]
+    [InlineData("--cache-dir", "cache", "list", "--cache-dir", "")]
+    public async Task An_empty_value_is_a_usage_error_that_names_it(string named, params string[] args)
+    {
+        var ct = TestContext.Current.CancellationToken;
+
+        var result = await CliRunner.RunAsync(args, cancellationToken: ct);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.Error);
+        Assert.Contains("empty", result.Error);
+        Assert.DoesNotContain("unexpected error", result.Error);
+    }
 }
