@@ -215,8 +215,8 @@ public static class ExportCommand
         if (argument.IndexOf(':', slash + 1) >= 0) return;
         throw new UsageException($"'{argument}' is a file here, not an image reference")
         {
-            Hint = $"to check it: {Usage.CommandPath.Program} verify {argument}; to put it into a registry: {Usage.CommandPath.Program} push {argument} REGISTRY/REPOSITORY[:TAG]; " +
-                   $"for an image of that name, give its tag: {argument}:TAG",
+            Hint = $"to check it: {Usage.CommandPath.Program} verify {argument}; to put it into a registry: {Usage.CommandPath.Program} push {argument} REGISTRY/REPOSITORY[:TAG]" +
+                   (argument.StartsWith('/') || argument.StartsWith('.') ? "" : $"; for an image of that name, give its tag: {argument}:TAG"),
         };
     }
 
