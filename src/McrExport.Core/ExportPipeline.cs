@@ -11,7 +11,8 @@ namespace McrExport;
 
 /// <summary>
 /// The export, top-down: resolve every reference (manifest, platform, config) → plan the blobs and their sources →
-/// transfer them into the blob store (parallel, resumable, verified) → write the output from the store.
+/// transfer them into the blob store (parallel, resumable, verified) → write the output from the store; a tar output
+/// in the same pass as the transfer, each blob appended as soon as it is verified.
 /// </summary>
 public sealed class ExportPipeline(RegistryClientPool registries, ITransferObserver? observer = null, Platform? host = null)
 {
@@ -34,19 +35,32 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             Warning?.Invoke(warning);
         foreach (var image in plan.Images)
             await store.PutAsync(image.Manifest.Config, image.ConfigBytes, cancellationToken).ConfigureAwait(false);
-        var summary = await new BlobTransfer(store, registries.Transport, request.Transfer, observer)
-            .RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
-
         var images = SingleImages(plan, indexes, request);
-        var writer = ImageWriters.Create(request.Format, new WriterOptions(request.OutputPath)
+        var options = new WriterOptions(request.OutputPath)
         {
             StandardOutput = request.StandardOutput,
             UncompressedLayers = request.UncompressedLayers,
             TempDirectory = storeScope.TempDirectory,
             HardLinks = !request.NoCache,
             Indexes = indexes,
-        });
-        await writer.WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
+        };
+        TransferSummary summary;
+        if (options.CanWriteInOnePass(request.Format))
+        {
+            // One pass: the tar is written while the blobs arrive, each appended once it is verified in the store.
+            var arrivals = new BlobArrivals();
+            var writer = ImageWriters.Create(request.Format, options with { Arrivals = arrivals });
+            var announcing = new ArrivalObserver(observer ?? NullTransferObserver.Instance, arrivals);
+            summary = await OnePass.RunAsync(arrivals,
+                ct => new BlobTransfer(store, registries.Transport, request.Transfer, announcing).RunAsync(plan.Blobs, ct),
+                ct => writer.WriteAsync(images, store, ct), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            summary = await new BlobTransfer(store, registries.Transport, request.Transfer, observer)
+                .RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
+            await ImageWriters.Create(request.Format, options).WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
+        }
 
         return new ExportResult([.. images, .. indexes.SelectMany(i => i.Images)], summary, request.OutputPath,
             OutputSize(request.OutputPath), clock.Elapsed);

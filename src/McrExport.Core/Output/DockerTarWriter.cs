@@ -40,7 +40,7 @@ public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
         CheckLayerCounts(images);
         var tar = new TarSink(output);
         if (Options.UncompressedLayers) await WriteUncompressedAsync(tar, images, blobs, cancellationToken).ConfigureAwait(false);
-        else await WriteCompressedAsync(tar, images, blobs, cancellationToken).ConfigureAwait(false);
+        else await WriteCompressedAsync(tar, images, blobs, Options.Arrivals, cancellationToken).ConfigureAwait(false);
         await tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -50,11 +50,12 @@ public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
         foreach (var image in images) ManifestParser.CheckConsistent(image.Manifest, image.Config);
     }
 
-    private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<ExportImage> images, IBlobReader blobs, BlobArrivals? arrivals,
+        CancellationToken cancellationToken)
     {
         var content = OciLayoutContent.Build(images);
         var manifest = DockerArchiveManifest.Build(images, (image, i) => LayoutBlob.PathOf(image.Manifest.Layers[i].Digest));
-        return LayoutTar.WriteAsync(tar, content, ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)), blobs, cancellationToken);
+        return LayoutTar.WriteAsync(tar, content, ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)), blobs, cancellationToken, arrivals);
     }
 
     private async Task WriteUncompressedAsync(TarSink tar, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)

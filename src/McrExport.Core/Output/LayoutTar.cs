@@ -7,16 +7,35 @@ internal static class LayoutTar
 {
     /// <summary>
     /// Entry order: <c>blobs/</c> and <c>blobs/&lt;alg&gt;/</c>, <c>oci-layout</c>, <c>index.json</c>, the extra files,
-    /// then the blobs.
+    /// then the blobs. With <paramref name="arrivals"/> (one pass, while the transfer runs): the folders,
+    /// <c>oci-layout</c>, the blobs held in memory (manifests, configs), then each other blob as it arrives verified in
+    /// the store, and <c>index.json</c> and the extra files (<c>manifest.json</c>, <c>repositories</c>) last.
     /// </summary>
     public static async Task WriteAsync(TarSink tar, OciLayoutContent content, IReadOnlyList<(string Name, ReadOnlyMemory<byte> Bytes)> extraFiles,
-        IBlobReader blobs, CancellationToken cancellationToken)
+        IBlobReader blobs, CancellationToken cancellationToken, BlobArrivals? arrivals = null)
     {
         foreach (var directory in content.Directories) await tar.AddDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
         await tar.AddFileAsync(OciLayoutContent.LayoutFileName, content.LayoutFile, cancellationToken).ConfigureAwait(false);
+        if (arrivals is null)
+        {
+            await tar.AddFileAsync(OciLayoutContent.IndexFileName, content.IndexFile, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, bytes) in extraFiles) await tar.AddFileAsync(name, bytes, cancellationToken).ConfigureAwait(false);
+            foreach (var blob in content.Blobs) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var blob in content.Blobs.Where(b => b.Bytes is not null)) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
+        var pending = content.Blobs.Where(b => b.Bytes is null).ToDictionary(b => b.Digest);
+        if (pending.Count > 0)
+            await foreach (var digest in arrivals.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (pending.Remove(digest, out var blob)) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
+                if (pending.Count == 0) break;
+            }
+        // Announced by no one (the transfer ended without them): they must be in the store already.
+        foreach (var blob in content.Blobs.Where(b => pending.ContainsKey(b.Digest))) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
         await tar.AddFileAsync(OciLayoutContent.IndexFileName, content.IndexFile, cancellationToken).ConfigureAwait(false);
         foreach (var (name, bytes) in extraFiles) await tar.AddFileAsync(name, bytes, cancellationToken).ConfigureAwait(false);
-        foreach (var blob in content.Blobs) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task AddBlobAsync(TarSink tar, LayoutBlob blob, IBlobReader blobs, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public sealed class OciTarWriter(WriterOptions options) : IImageWriter
     public Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
     {
         var content = OciLayoutContent.Build(images, Options.Indexes);
-        return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, content, blobs, ct),
+        return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, content, blobs, ct, Options.Arrivals),
             LayoutTar.EstimateSize(content.BlobBytes, content.Blobs.Count + 4), cancellationToken);
     }
 
@@ -22,10 +22,11 @@ public sealed class OciTarWriter(WriterOptions options) : IImageWriter
     public static Task WriteToAsync(Stream output, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken) =>
         WriteToAsync(output, OciLayoutContent.Build(images), blobs, cancellationToken);
 
-    private static async Task WriteToAsync(Stream output, OciLayoutContent content, IBlobReader blobs, CancellationToken cancellationToken)
+    private static async Task WriteToAsync(Stream output, OciLayoutContent content, IBlobReader blobs, CancellationToken cancellationToken,
+        BlobArrivals? arrivals = null)
     {
         var tar = new TarSink(output);
-        await LayoutTar.WriteAsync(tar, content, [], blobs, cancellationToken).ConfigureAwait(false);
+        await LayoutTar.WriteAsync(tar, content, [], blobs, cancellationToken, arrivals).ConfigureAwait(false);
         await tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 }

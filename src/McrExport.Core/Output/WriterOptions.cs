@@ -21,5 +21,15 @@ public sealed record WriterOptions(string OutputPath)
     /// <summary>OCI formats only: whole indexes written beside the single images (<c>--all-platforms</c>).</summary>
     public IReadOnlyList<ExportIndex> Indexes { get; init; } = [];
 
+    /// <summary>
+    /// Tar formats with compressed layers: write in one pass while the transfer runs, appending each blob as it is
+    /// announced here (verified in the store). Null: the blobs are all in the store before the writer starts.
+    /// </summary>
+    public BlobArrivals? Arrivals { get; init; }
+
+    /// <summary>Whether <paramref name="format"/> with these options can be written in one pass.</summary>
+    public bool CanWriteInOnePass(OutputFormat format) =>
+        format == OutputFormat.OciTar || (format == OutputFormat.DockerTar && !UncompressedLayers);
+
     public bool IsStandardOutput => OutputPath == StandardOutputPath;
 }

@@ -42,7 +42,7 @@ public sealed record ExportSummary(
         result.Transfer.BlobsFromCache,
         Math.Round(result.Elapsed.TotalSeconds, 3));
 
-    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+    public string ToJson() => JsonSerializer.Serialize(this, CliJson.Default.ExportSummary);
 
     public string ToText()
     {

@@ -79,11 +79,7 @@ public sealed record InspectReport(
                 }).ToList())).ToList());
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    });
+    public string ToJson() => JsonSerializer.Serialize(this, CliJson.Default.InspectReport);
 
     public string ToText()
     {

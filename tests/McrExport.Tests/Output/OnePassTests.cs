@@ -1,0 +1,90 @@
+using System.Text;
+using McrExport.Tests.Fakes;
+using McrExport.Tests.Support;
+using McrExport.Tests.Transfer;
+using Xunit;
+
+namespace McrExport.Tests.Output;
+
+/// <summary>
+/// docker-tar and oci-tar are written in the same pass as the download: each blob enters the tar once it is verified,
+/// manifest.json and index.json last; a blob that fails its digest never reaches the output.
+/// </summary>
+public sealed class OnePassTests
+{
+    private static readonly Layer Small = Layer.Random(1 << 20, 5101);
+    private static readonly Layer Medium = Layer.Random(6 << 20, 5102);
+
+    [Theory]
+    [InlineData("docker-tar")]
+    [InlineData("oci-tar")]
+    public async Task Tar_gets_blobs_as_they_arrive_and_the_index_last(string format)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bench = await ExportBench.StartAsync(ct, BigLayers.Sixteen, Small, Medium);
+
+        var result = await bench.ExportAsync(ct, "-f", format);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var entries = TarContents.Read(bench.Output);
+        var names = entries.Select(e => e.Name).ToList();
+        var lastBlob = names.FindLastIndex(n => n.StartsWith("blobs/sha256/", StringComparison.Ordinal) && n.Length > "blobs/sha256/".Length);
+        Assert.True(names.IndexOf("index.json") > lastBlob, string.Join(", ", names));
+        if (format == "docker-tar") Assert.True(names.IndexOf("manifest.json") > lastBlob, string.Join(", ", names));
+        var files = entries.ToFiles();
+        foreach (var layer in new[] { BigLayers.Sixteen, Small, Medium })
+            Assert.Equal(layer.Bytes, files[$"blobs/sha256/{layer.Digest.Encoded}"]);
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Blob_failing_its_digest_twice_leaves_no_output_and_no_temporary_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bench = await ExportBench.StartAsync(ct, Small, BigLayers.Sixteen);
+        bench.Registry.Faults.Enqueue(BigLayers.Sixteen.Digest, Fault.Corrupt(), times: 2);
+
+        var result = await bench.ExportAsync(ct);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("hashes to", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.False(File.Exists(bench.Output));
+        var beside = Directory.GetFileSystemEntries(Path.GetDirectoryName(bench.Output)!).Select(Path.GetFileName).ToList();
+        Assert.Equal(["cache"], beside);
+        Assert.False(File.Exists(bench.CachedBlobPath(BigLayers.Sixteen.Digest)));
+    }
+
+    [Fact]
+    public async Task Blob_failing_its_digest_twice_never_reaches_standard_output()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bench = await ExportBench.StartAsync(ct, Small, BigLayers.Sixteen);
+        bench.Registry.Faults.Enqueue(BigLayers.Sixteen.Digest, Fault.Corrupt(), times: 2);
+
+        var result = await CliRunner.RunAsync([bench.Reference, "-o", "-", "--cache-dir", bench.Cache, "--quiet"], cancellationToken: ct);
+
+        Assert.NotEqual(0, result.ExitCode);
+        var written = Encoding.Latin1.GetString(result.StandardOutputBytes);
+        Assert.DoesNotContain($"blobs/sha256/{BigLayers.Sixteen.Digest.Encoded}", written);
+        Assert.Contains($"blobs/sha256/{Small.Digest.Encoded}", written);
+        Assert.DoesNotContain("manifest.json", written);
+        Assert.DoesNotContain("index.json", written);
+    }
+
+    [Fact]
+    public async Task Blob_failing_its_digest_once_is_fetched_again_and_written_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bench = await ExportBench.StartAsync(ct, Small, BigLayers.Sixteen);
+        bench.Registry.Faults.Enqueue(BigLayers.Sixteen.Digest, Fault.Corrupt());
+
+        var result = await bench.ExportAsync(ct, "-f", "oci-tar");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var entries = TarContents.Read(bench.Output);
+        Assert.Single(entries, e => e.Name == $"blobs/sha256/{BigLayers.Sixteen.Digest.Encoded}");
+        Assert.Equal(BigLayers.Sixteen.Bytes, entries.ToFiles()[$"blobs/sha256/{BigLayers.Sixteen.Digest.Encoded}"]);
+        Assert.Equal(2, bench.BlobGets(BigLayers.Sixteen.Digest).Count);
+    }
+}
