@@ -12,6 +12,9 @@ trap cleanup EXIT
 need=()
 command -v docker-registry >/dev/null || need+=(docker-registry)
 command -v python3 >/dev/null || need+=(python3)
+# Native AOT (the package for this machine) links with clang against zlib
+command -v clang >/dev/null || need+=(clang)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "please install: ${need[*]}" >&2; exit 1; }
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

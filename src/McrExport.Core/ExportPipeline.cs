@@ -25,7 +25,7 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
     {
         var clock = Stopwatch.StartNew();
 
-        var (resolved, indexes) = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        var resolved = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
 
         var plan = ExportPlan.Create(resolved);
 
@@ -33,16 +33,13 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
         var store = storeScope.Store;
         foreach (var warning in FreeSpace.Check(plan, store, request.OutputPath, storeIsTemporary: request.NoCache))
             Warning?.Invoke(warning);
-        foreach (var image in plan.Images)
-            await store.PutAsync(image.Manifest.Config, image.ConfigBytes, cancellationToken).ConfigureAwait(false);
-        var images = SingleImages(plan, indexes, request);
+        var set = request.OciMediaTypes ? new ImageSet(plan.Set.Entries.Select(OciMediaTypeConverter.Convert).ToList()) : plan.Set;
         var options = new WriterOptions(request.OutputPath)
         {
             StandardOutput = request.StandardOutput,
             UncompressedLayers = request.UncompressedLayers,
             TempDirectory = storeScope.TempDirectory,
             HardLinks = !request.NoCache,
-            Indexes = indexes,
         };
         TransferSummary summary;
         if (options.CanWriteInOnePass(request.Format))
@@ -52,54 +49,54 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             var writer = ImageWriters.Create(request.Format, options with { Arrivals = arrivals });
             var announcing = new ArrivalObserver(observer ?? NullTransferObserver.Instance, arrivals);
             summary = await OnePass.RunAsync(arrivals,
-                ct => new BlobTransfer(store, registries.Transport, request.Transfer, announcing).RunAsync(plan.Blobs, ct),
-                ct => writer.WriteAsync(images, store, ct), cancellationToken).ConfigureAwait(false);
+                ct => FillStoreAsync(plan, store, registries, request.Transfer, announcing, ct),
+                ct => writer.WriteAsync(set, store, ct), cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            summary = await new BlobTransfer(store, registries.Transport, request.Transfer, observer)
-                .RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
-            await ImageWriters.Create(request.Format, options).WriteAsync(images, store, cancellationToken).ConfigureAwait(false);
+            summary = await FillStoreAsync(plan, store, registries, request.Transfer, observer, cancellationToken).ConfigureAwait(false);
+            await ImageWriters.Create(request.Format, options).WriteAsync(set, store, cancellationToken).ConfigureAwait(false);
         }
 
-        return new ExportResult([.. images, .. indexes.SelectMany(i => i.Images)], summary, request.OutputPath,
-            OutputSize(request.OutputPath), clock.Elapsed);
+        return new ExportResult(set, summary, request.OutputPath, OutputSize(request.OutputPath), clock.Elapsed);
     }
 
-    /// <summary>Resolves every reference: to one image, or (with --all-platforms) to a whole index and its images.</summary>
-    private async Task<(List<(ExportImage Image, RegistryClient Client)> Images, List<ExportIndex> Indexes)> ResolveAsync(
-        ExportRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The transfer stage of a registry source: every image config (already fetched) and every planned blob into the
+    /// store, verified. What a file or registry sink then reads.
+    /// </summary>
+    public static async Task<TransferSummary> FillStoreAsync(ExportPlan plan, BlobStore store, RegistryClientPool registries, TransferOptions options,
+        ITransferObserver? observer, CancellationToken cancellationToken)
     {
-        var resolver = new ImageResolver(registries, host ?? Platform.Host());
-        var images = new List<(ExportImage Image, RegistryClient Client)>();
-        var indexes = new List<ExportIndex>();
+        foreach (var image in plan.Set.Images)
+            await store.PutAsync(image.Manifest.Config, image.ConfigBytes, cancellationToken).ConfigureAwait(false);
+        return await new BlobTransfer(store, registries.Transport, options, observer).RunAsync(plan.Blobs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resolves every reference: to one image, or (with --all-platforms) to a whole index and its children.</summary>
+    private async Task<List<(SetEntry Entry, RegistryClient Client)>> ResolveAsync(ExportRequest request, CancellationToken cancellationToken)
+    {
+        var source = new RegistrySource(registries, host ?? Platform.Host());
+        var entries = new List<(SetEntry Entry, RegistryClient Client)>();
         foreach (var reference in request.References)
         {
             var client = registries.For(reference);
-            if (request.AllPlatforms
-                && await new IndexResolver(registries).ResolveAsync(reference, cancellationToken).ConfigureAwait(false) is { } whole)
+            if (request.AllPlatforms)
             {
-                indexes.Add(whole);
-                foreach (var child in whole.Images)
+                var whole = await source.ResolveWholeAsync(reference, cancellationToken).ConfigureAwait(false);
+                if (whole.Node is IndexNode index)
                 {
-                    Resolved?.Invoke(new ResolvedImage(child, null, whole.IndexDescriptor.Digest, whole.IndexBytes));
-                    images.Add((child, client));
+                    foreach (var child in index.Images)
+                        Resolved?.Invoke(new ResolvedImage(new SetEntry(child, reference), index.Index, index.Digest, index.Bytes));
+                    entries.Add((whole, client));
+                    continue;
                 }
-                continue;
             }
-            var image = await resolver.ResolveAsync(reference, request.Platform, cancellationToken).ConfigureAwait(false);
+            var image = await source.ResolveAsync(reference, request.Platform, cancellationToken).ConfigureAwait(false);
             Resolved?.Invoke(image);
-            images.Add((image.Image, client));
+            entries.Add((image.Image, client));
         }
-        return (images, indexes);
-    }
-
-    /// <summary>The images written on their own (not as part of an index), converted to OCI media types when asked.</summary>
-    private static IReadOnlyList<ExportImage> SingleImages(ExportPlan plan, IReadOnlyList<ExportIndex> indexes, ExportRequest request)
-    {
-        var children = indexes.SelectMany(i => i.Images).ToHashSet(ReferenceEqualityComparer.Instance);
-        var singles = plan.Images.Where(i => !children.Contains(i)).ToList();
-        return request.OciMediaTypes ? singles.Select(OciMediaTypeConverter.Convert).ToList() : singles;
+        return entries;
     }
 
     private static long OutputSize(string path)

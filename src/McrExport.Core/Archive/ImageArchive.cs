@@ -5,7 +5,7 @@ using McrExport.Output;
 namespace McrExport.Archive;
 
 /// <summary>
-/// Random read access to what an export wrote: a tar (docker-tar or oci-tar) or an OCI layout folder. Opening indexes
+/// Random read access to an archive: a tar (docker-tar, oci-tar, any producer's) or an OCI layout folder. Opening indexes
 /// the names; <see cref="Problems"/> holds what was wrong with the container itself (unsafe names, truncation).
 /// </summary>
 public abstract class ImageArchive
@@ -32,6 +32,9 @@ public abstract class ImageArchive
         if (File.Exists(path)) return TarImageArchive.OpenTar(path);
         throw new UsageException($"'{path}' is neither an archive nor an OCI layout folder");
     }
+
+    /// <summary>How a problem names a file: <c>archive.tar:blobs/sha256/…</c> or the path in the folder.</summary>
+    public string Where(string name) => IsFolder ? Path.Combine(Location, name) : $"{Location}:{name}";
 
     public bool Contains(string name) => Entries.ContainsKey(name);
 

@@ -10,7 +10,11 @@ internal static class TarIndex
 {
     public const int Block = 512;
 
-    public sealed record Item(string Name, char Type, long Offset, long Size);
+    /// <summary>One header: name, type, where the data starts, its size, and the target of a link (types '1' and '2').</summary>
+    public sealed record Item(string Name, char Type, long Offset, long Size)
+    {
+        public string? LinkName { get; init; }
+    }
 
     /// <summary>The items in file order, and the problem that stopped the walk, if any.</summary>
     public static (List<Item> Items, string? Problem) Read(Stream stream)
@@ -18,6 +22,7 @@ internal static class TarIndex
         var items = new List<Item>();
         var header = new byte[Block];
         string? longName = null;
+        string? longLink = null;
         long? paxSize = null;
         var length = stream.Length;
         long position = 0;
@@ -45,6 +50,7 @@ internal static class TarIndex
                     foreach (var (key, value) in Pax(ReadAt(stream, data, size)))
                     {
                         if (key == "path") longName = value;
+                        else if (key == "linkpath") longLink = value;
                         else if (key == "size" && long.TryParse(value, out var s)) paxSize = s;
                     }
                     continue;
@@ -53,10 +59,15 @@ internal static class TarIndex
                 case 'L':
                     longName = Encoding.UTF8.GetString(ReadAt(stream, data, size)).TrimEnd('\0');
                     continue;
+                case 'K':
+                    longLink = Encoding.UTF8.GetString(ReadAt(stream, data, size)).TrimEnd('\0');
+                    continue;
             }
             if (paxSize is { } ps && ps != size) return (items, $"the pax size of '{longName ?? name}' contradicts its header");
-            items.Add(new Item(longName ?? name, type == '\0' ? '0' : type, data, size));
+            var link = type is '1' or '2' ? longLink ?? Text(header.AsSpan(157, 100)) : null;
+            items.Add(new Item(longName ?? name, type == '\0' ? '0' : type, data, size) { LinkName = link });
             longName = null;
+            longLink = null;
             paxSize = null;
         }
     }

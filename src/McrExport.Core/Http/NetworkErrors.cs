@@ -21,6 +21,17 @@ public sealed class TransientNetworkException(Uri uri, string message, Exception
 /// <summary>Turns socket, DNS and TLS failures into one line that names the host and what failed.</summary>
 public static class NetworkErrors
 {
+    /// <summary>True when the server ended the TLS handshake with a "bad certificate" or "certificate required" alert.</summary>
+    public static bool IsClientCertificateAlert(Exception e, Uri uri)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttps) return false;
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+            if (inner.Message.Contains("alert bad certificate", StringComparison.OrdinalIgnoreCase)
+                || inner.Message.Contains("certificate required", StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
+    }
+
     public static string Describe(Exception e, Uri uri)
     {
         var host = uri.Authority;
@@ -42,6 +53,12 @@ public static class NetworkErrors
                     return $"connection to {host} was reset";
             }
         }
-        return $"request to {host} failed: {e.Message}";
+        var innermost = e;
+        while (innermost.InnerException is not null) innermost = innermost.InnerException;
+        if (IsClientCertificateAlert(e, uri))
+            return $"{host} refused the TLS handshake: it wants a client certificate it trusts ({innermost.Message.Trim()})";
+        return innermost == e || innermost.Message.Length == 0
+            ? $"request to {host} failed: {e.Message}"
+            : $"request to {host} failed: {e.Message} ({innermost.Message.Trim()})";
     }
 }

@@ -6,9 +6,12 @@ namespace McrExport.Http;
 
 /// <summary>
 /// Which hosts may be spoken to, and how. HTTPS is the default; plain HTTP is allowed for a registry on a loopback
-/// address and for the hosts the user named with <c>--insecure-registry</c>. Redirect targets and foreign-layer
-/// <c>urls</c> must be http(s), never downgrade from https to http, and may point at loopback, private or link-local
-/// addresses only when their host was named with <c>--insecure-registry</c>.
+/// address and for the hosts the user named with <c>--insecure-registry</c>. Every hop must be http(s) and never
+/// downgrades from https to http. Trust follows the registry the user chose: a redirect from a registry that is itself
+/// plain http may go to plain http, and one from a registry on a loopback or private address (or named insecure) may
+/// go to loopback or private addresses; a public registry redirecting into a private network is refused unless the
+/// target is named. Foreign-layer <c>urls</c> come from image content and get no such standing: each hop to plain http
+/// or an internal address must be named with <c>--insecure-registry</c>.
 /// </summary>
 public sealed class TransportPolicy(IEnumerable<string>? insecureHosts = null)
 {
@@ -52,27 +55,42 @@ public sealed class TransportPolicy(IEnumerable<string>? insecureHosts = null)
     /// <summary>Checks a hop of a request: scheme, downgrade, and address class.</summary>
     /// <param name="from">the URL that redirected here, or null for the first hop.</param>
     /// <param name="trustedAuthority">the registry's own authority, which the user chose and is always allowed.</param>
-    public void CheckTarget(Uri target, Uri? from, string? trustedAuthority = null)
+    public void CheckTarget(Uri target, Uri? from, string? trustedAuthority = null) =>
+        CheckHop(target, from, trustedAuthority is null ? RequestOrigin.Content : OriginFor(trustedAuthority, RegistryBaseUri(trustedAuthority).Scheme, null));
+
+    /// <summary>The standing of a registry: plain http or not, internal or not (by name, by connected address, or named insecure).</summary>
+    /// <param name="connectedInternal">whether the address last connected to for it was internal, when known.</param>
+    public RequestOrigin OriginFor(string authority, string scheme, bool? connectedInternal)
+    {
+        var uri = new Uri($"{scheme}://{authority}/");
+        var internalByName = IsLoopbackName(uri.IdnHost)
+                             || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && IsInternal(address));
+        return new RequestOrigin(uri.Authority, scheme == Uri.UriSchemeHttp,
+            internalByName || connectedInternal == true || IsInsecure(authority));
+    }
+
+    /// <summary>Checks one hop of a request chain that started at <paramref name="origin"/>; says what it may connect to.</summary>
+    public HopPermission CheckHop(Uri target, Uri? from, RequestOrigin origin)
     {
         if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
             throw new PolicyException($"refusing {target.Scheme}: URL '{Trim(target.ToString())}' (only http and https are allowed)");
         if (!string.IsNullOrEmpty(target.UserInfo))
             throw new PolicyException($"refusing URL with credentials in it: '{target.Scheme}://…@{target.Authority}'");
-        if (trustedAuthority is not null && string.Equals(target.Authority, trustedAuthority, StringComparison.OrdinalIgnoreCase))
-        {
-            if (from is not null && from.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp)
-                throw new PolicyException($"refusing redirect from https to plain http ({from.Authority} → {target.Authority})");
-            return;
-        }
-        var insecure = IsInsecure(target.IdnHost, target.Port);
         if (from is not null && from.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp)
             throw new PolicyException($"refusing redirect from https to plain http ({from.Authority} → {target.Authority})");
-        if (target.Scheme == Uri.UriSchemeHttp && !insecure)
+        if (origin.IsOrigin(target)) return new HopPermission(AllowInternalAddresses: origin.Chosen || origin.Internal);
+
+        var named = IsInsecure(target.IdnHost, target.Port);
+        if (target.Scheme == Uri.UriSchemeHttp && !named && !(origin.IsRegistry && origin.PlainHttp))
             throw new PolicyException($"refusing plain http to {target.Authority}; name it with --insecure-registry {target.Authority} to allow it");
-        if (!insecure && IPAddress.TryParse(target.IdnHost.Trim('[', ']'), out var address) && IsInternal(address))
-            throw new PolicyException($"refusing request to internal address {target.Authority}; name it with --insecure-registry {target.Authority} to allow it");
-        if (!insecure && IsLoopbackName(target.IdnHost))
+        var internalAllowed = named || (origin.IsRegistry && origin.Internal);
+        if (!internalAllowed && IPAddress.TryParse(target.IdnHost.Trim('[', ']'), out var address) && IsInternal(address))
+            throw new PolicyException(origin.IsRegistry
+                ? $"refusing redirect from the public registry {origin.Authority} to the internal address {target.Authority}; name it with --insecure-registry {target.Authority} to allow it"
+                : $"refusing request to internal address {target.Authority}; name it with --insecure-registry {target.Authority} to allow it");
+        if (!internalAllowed && IsLoopbackName(target.IdnHost))
             throw new PolicyException($"refusing request to {target.Authority}; name it with --insecure-registry {target.Authority} to allow it");
+        return new HopPermission(internalAllowed);
     }
 
     /// <summary>Checks the addresses a host name resolved to (for hosts that were not named as insecure).</summary>

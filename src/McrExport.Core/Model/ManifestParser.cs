@@ -57,6 +57,9 @@ public static class ManifestParser
             return new ImageManifest(mediaType, ReadDescriptor(config, $"{what} config"), layers)
             {
                 Annotations = ReadAnnotations(root),
+                ArtifactType = GetString(root, "artifactType"),
+                Subject = root.TryGetProperty("subject", out var subject) && subject.ValueKind == JsonValueKind.Object
+                    ? ReadDescriptor(subject, $"{what} subject") : null,
             };
         }
 
@@ -83,6 +86,19 @@ public static class ManifestParser
         }
         return new ImageConfig(new Platform(os, arch, GetString(root, "variant"), GetString(root, "os.version")), ids);
     }
+
+    /// <summary>
+    /// True when a manifest is a container image; false for artifacts: an <c>artifactType</c>, a config that is not an
+    /// image config (the empty <c>{}</c> one), or an entry marked as an attestation (<c>unknown/unknown</c>,
+    /// <c>vnd.docker.reference.type</c>).
+    /// </summary>
+    public static bool IsImage(Descriptor entry, ImageManifest manifest) =>
+        manifest.ArtifactType is null && MediaTypes.IsImageConfig(manifest.Config.MediaType) && !IsAttestation(entry);
+
+    /// <summary>Docker's attestation entries: platform <c>unknown/unknown</c> or the <c>vnd.docker.reference.type</c> annotation.</summary>
+    public static bool IsAttestation(Descriptor entry) =>
+        entry.Platform is { Os: "unknown" or "", Architecture: "unknown" or "" }
+        || entry.Annotations?.ContainsKey("vnd.docker.reference.type") == true;
 
     /// <summary>Checks that a manifest and its config agree: one diff_id per layer.</summary>
     public static void CheckConsistent(ImageManifest manifest, ImageConfig config)

@@ -19,6 +19,11 @@ public static class MediaTypes
     public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
     public const string DockerForeignLayerGzip = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 
+    public const string DockerLayer = "application/vnd.docker.image.rootfs.diff.tar";
+
+    /// <summary>The empty descriptor's media type (<c>{}</c>, 2 bytes): the config of OCI 1.1 artifacts.</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
+
     public const string DockerSchema1 = "application/vnd.docker.distribution.manifest.v1+json";
     public const string DockerSchema1Signed = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
@@ -28,6 +33,9 @@ public static class MediaTypes
     public static bool IsIndex(string? mediaType) => mediaType is OciIndex or DockerManifestList;
 
     public static bool IsImageManifest(string? mediaType) => mediaType is OciManifest or DockerManifest;
+
+    /// <summary>Config media types of container images (anything else makes a manifest an artifact).</summary>
+    public static bool IsImageConfig(string? mediaType) => mediaType is OciConfig or DockerConfig;
 
     public static bool IsSchema1(string? mediaType) => mediaType is DockerSchema1 or DockerSchema1Signed;
 

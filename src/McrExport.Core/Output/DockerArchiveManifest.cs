@@ -18,13 +18,13 @@ public static class DockerArchiveManifest
     /// with the config path, <c>RepoTags</c>, the layer paths from <paramref name="layerPath"/> (given the layer
     /// index) and <c>LayerSources</c> for foreign layers, keyed by their diff_id.
     /// </summary>
-    public static byte[] Build(IReadOnlyList<ExportImage> images, Func<ExportImage, int, string> layerPath)
+    public static byte[] Build(IReadOnlyList<SetEntry> entries, Func<Image, int, string> layerPath)
     {
         var items = new List<Item>();
-        foreach (var group in images.GroupBy(i => i.ManifestDescriptor.Digest))
+        foreach (var group in entries.GroupBy(e => e.Node.Digest))
         {
-            var image = group.First();
-            var repoTags = group.Select(i => i.Reference.FamiliarNameWithTag).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var image = ImageOf(group.First());
+            var repoTags = group.Select(e => e.Reference?.FamiliarNameWithTag).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             var layers = image.Manifest.Layers.Select((_, i) => layerPath(image, i)).ToList();
             items.Add(new Item(LayoutBlob.PathOf(image.Manifest.Config.Digest), repoTags, layers) { LayerSources = LayerSources(image) });
         }
@@ -35,20 +35,28 @@ public static class DockerArchiveManifest
     /// Builds <c>repositories</c>: familiar name → tag → the hex of the top layer's diff_id, as Docker 25+ writes it;
     /// null when no image has a tag (Docker then writes no such file).
     /// </summary>
-    public static byte[]? BuildRepositories(IReadOnlyList<ExportImage> images)
+    public static byte[]? BuildRepositories(IReadOnlyList<SetEntry> entries)
     {
         var repositories = new SortedDictionary<string, SortedDictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var image in images)
+        foreach (var entry in entries)
         {
-            if (image.Reference.Tag is not { } tag || image.Config.DiffIds.Count == 0) continue;
-            var name = image.Reference.FamiliarName;
+            var image = ImageOf(entry);
+            if (entry.Reference is not { Tag: { } tag } reference || image.Config.DiffIds.Count == 0) continue;
+            var name = reference.FamiliarName;
             if (!repositories.TryGetValue(name, out var tags)) repositories[name] = tags = new(StringComparer.Ordinal);
             tags[tag] = image.Config.DiffIds[^1].Encoded;
         }
         return repositories.Count == 0 ? null : OutputJson.SerializeLine(repositories);
     }
 
-    private static SortedDictionary<string, Descriptor>? LayerSources(ExportImage image)
+    /// <summary>The image of an entry; a docker load archive holds nothing else.</summary>
+    public static Image ImageOf(SetEntry entry) => entry.Node as Image
+        ?? throw new Errors.UsageException($"{entry.DisplayName} is {(entry.Node is IndexNode ? "an index of several platforms" : "an artifact, not an image")}; a docker-tar holds single images")
+        {
+            Hint = entry.Node is IndexNode ? "choose one with --platform, or write an OCI format (oci, oci-tar)" : null,
+        };
+
+    private static SortedDictionary<string, Descriptor>? LayerSources(Image image)
     {
         SortedDictionary<string, Descriptor>? sources = null;
         for (var i = 0; i < image.Manifest.Layers.Count; i++)

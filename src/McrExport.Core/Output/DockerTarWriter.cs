@@ -25,44 +25,52 @@ public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
 {
     public WriterOptions Options { get; } = options;
 
-    public Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    public Task WriteAsync(ImageSet set, IBlobReader blobs, CancellationToken cancellationToken)
     {
-        CheckLayerCounts(images);
-        var estimate = images.SelectMany(i => i.Blobs).DistinctBy(d => d.Digest).Sum(d => d.Size);
+        var images = CheckLayerCounts(set);
+        var estimate = images.SelectMany(e => e.Image!.Blobs).DistinctBy(d => d.Digest).Sum(d => d.Size);
         if (Options.UncompressedLayers) estimate *= 2;
         return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, images, blobs, ct),
-            LayoutTar.EstimateSize(estimate, images.Sum(i => i.Manifest.Layers.Count + 2) + 6), cancellationToken);
+            LayoutTar.EstimateSize(estimate, images.Sum(e => e.Image!.Manifest.Layers.Count + 2) + 6), cancellationToken);
     }
 
     /// <summary>Writes the tar to <paramref name="output"/> (which need not be seekable).</summary>
-    public async Task WriteToAsync(Stream output, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    public Task WriteToAsync(Stream output, ImageSet set, IBlobReader blobs, CancellationToken cancellationToken) =>
+        WriteToAsync(output, CheckLayerCounts(set), blobs, cancellationToken);
+
+    private async Task WriteToAsync(Stream output, IReadOnlyList<SetEntry> images, IBlobReader blobs, CancellationToken cancellationToken)
     {
-        CheckLayerCounts(images);
         var tar = new TarSink(output);
         if (Options.UncompressedLayers) await WriteUncompressedAsync(tar, images, blobs, cancellationToken).ConfigureAwait(false);
         else await WriteCompressedAsync(tar, images, blobs, Options.Arrivals, cancellationToken).ConfigureAwait(false);
         await tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every image needs one diff_id per layer, or load would fail.</summary>
-    public static void CheckLayerCounts(IReadOnlyList<ExportImage> images)
+    /// <summary>Every entry must be an image with one diff_id per layer, or load would fail; the entries, checked.</summary>
+    public static IReadOnlyList<SetEntry> CheckLayerCounts(ImageSet set)
     {
-        foreach (var image in images) ManifestParser.CheckConsistent(image.Manifest, image.Config);
+        foreach (var entry in set.Entries)
+        {
+            var image = DockerArchiveManifest.ImageOf(entry);
+            ManifestParser.CheckConsistent(image.Manifest, image.Config);
+        }
+        return set.Entries;
     }
 
-    private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<ExportImage> images, IBlobReader blobs, BlobArrivals? arrivals,
+    private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<SetEntry> images, IBlobReader blobs, BlobArrivals? arrivals,
         CancellationToken cancellationToken)
     {
-        var content = OciLayoutContent.Build(images);
+        var content = OciLayoutContent.Build(new ImageSet(images));
         var manifest = DockerArchiveManifest.Build(images, (image, i) => LayoutBlob.PathOf(image.Manifest.Layers[i].Digest));
         return LayoutTar.WriteAsync(tar, content, ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)), blobs, cancellationToken, arrivals);
     }
 
-    private async Task WriteUncompressedAsync(TarSink tar, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    private async Task WriteUncompressedAsync(TarSink tar, IReadOnlyList<SetEntry> entries, IBlobReader blobs, CancellationToken cancellationToken)
     {
+        var images = entries.Select(e => e.Image!).ToList();
         var configs = images.Select(i => new LayoutBlob(i.Manifest.Config.Digest, i.Manifest.Config.Size, i.ConfigBytes))
             .DistinctBy(b => b.Digest).ToList();
-        foreach (var image in images) BlobVerifier.Check(image.Manifest.Config, image.ConfigBytes.Span, $"the config of {image.Reference}");
+        foreach (var entry in entries) BlobVerifier.Check(entry.Image!.Manifest.Config, entry.Image.ConfigBytes.Span, $"the config of {entry.DisplayName}");
         var layers = images.SelectMany(image => image.Manifest.Layers.Select((layer, i) => (Layer: layer, DiffId: image.Config.DiffIds[i], Index: i)))
             .DistinctBy(l => l.DiffId).ToList();
 
@@ -71,8 +79,8 @@ public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
         await tar.AddDirectoryAsync("blobs/", cancellationToken).ConfigureAwait(false);
         foreach (var directory in directories) await tar.AddDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
 
-        var manifest = DockerArchiveManifest.Build(images, (image, i) => LayoutBlob.PathOf(image.Config.DiffIds[i]));
-        foreach (var (name, bytes) in ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)))
+        var manifest = DockerArchiveManifest.Build(entries, (image, i) => LayoutBlob.PathOf(image.Config.DiffIds[i]));
+        foreach (var (name, bytes) in ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(entries)))
             await tar.AddFileAsync(name, bytes, cancellationToken).ConfigureAwait(false);
         foreach (var config in configs) await LayoutTar.AddBlobAsync(tar, config, blobs, cancellationToken).ConfigureAwait(false);
 

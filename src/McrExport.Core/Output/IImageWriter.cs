@@ -1,14 +1,16 @@
 using McrExport.Content;
+using McrExport.Model;
 
 namespace McrExport.Output;
 
 /// <summary>
-/// Writes images to one output format. Writers read blobs from an <see cref="IBlobReader"/> and never touch the
-/// network. A blob shared by several images is written once.
+/// A file sink: writes an image set in one output format. Writers read blobs from an <see cref="IBlobReader"/> (the
+/// blob store a transfer filled, or an archive read in place) and never touch the network. A blob shared by several
+/// images is written once.
 /// </summary>
 public interface IImageWriter
 {
-    Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken);
+    Task WriteAsync(ImageSet set, IBlobReader blobs, CancellationToken cancellationToken);
 }
 
 /// <summary>The output formats.</summary>

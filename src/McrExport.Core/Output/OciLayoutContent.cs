@@ -25,12 +25,11 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
     public long BlobBytes => Blobs.Sum(b => b.Size);
 
     /// <summary>
-    /// Plans the layout; checks each image's manifest and config bytes against their descriptors. Each of
-    /// <paramref name="indexes"/> is stored as a blob with all its images, and <c>index.json</c> points at it.
+    /// Plans the layout of a set: every manifest (indexes, images, artifacts) checked against its descriptor and
+    /// stored as a blob, every config and layer once; <c>index.json</c> has one descriptor per entry of the set.
     /// </summary>
-    public static OciLayoutContent Build(IReadOnlyList<ExportImage> images, IReadOnlyList<ExportIndex>? indexes = null)
+    public static OciLayoutContent Build(ImageSet set)
     {
-        indexes ??= [];
         var blobs = new List<LayoutBlob>();
         var seen = new HashSet<Digest>();
         void Add(Digest digest, long size, ReadOnlyMemory<byte>? bytes)
@@ -38,69 +37,49 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
             if (seen.Add(digest)) blobs.Add(new LayoutBlob(digest, size, bytes));
         }
 
-        foreach (var whole in indexes)
+        foreach (var entry in set.Entries)
+        foreach (var node in entry.Node.Nodes)
         {
-            BlobVerifier.Check(whole.IndexDescriptor, whole.IndexBytes.Span, $"the index of {whole.Reference}");
-            Add(whole.IndexDescriptor.Digest, whole.IndexDescriptor.Size, whole.IndexBytes);
-        }
-        foreach (var image in images.Concat(indexes.SelectMany(i => i.Images)))
-        {
-            BlobVerifier.Check(image.ManifestDescriptor, image.ManifestBytes.Span, $"the manifest of {image.Reference}");
-            BlobVerifier.Check(image.Manifest.Config, image.ConfigBytes.Span, $"the config of {image.Reference}");
-            Add(image.ManifestDescriptor.Digest, image.ManifestDescriptor.Size, image.ManifestBytes);
-            Add(image.Manifest.Config.Digest, image.Manifest.Config.Size, image.ConfigBytes);
-            foreach (var layer in image.Manifest.Layers) Add(layer.Digest, layer.Size, null);
+            BlobVerifier.Check(node.Descriptor, node.Bytes.Span, $"the manifest {node.Digest} of {entry.DisplayName}");
+            Add(node.Digest, node.Descriptor.Size, node.Bytes);
+            switch (node)
+            {
+                case Image image:
+                    BlobVerifier.Check(image.Manifest.Config, image.ConfigBytes.Span, $"the config of {entry.DisplayName}");
+                    Add(image.Manifest.Config.Digest, image.Manifest.Config.Size, image.ConfigBytes);
+                    foreach (var layer in image.Manifest.Layers) Add(layer.Digest, layer.Size, null);
+                    break;
+                case Artifact artifact:
+                    foreach (var blob in artifact.Blobs) Add(blob.Digest, blob.Size, null);
+                    break;
+            }
         }
 
-        var index = new IndexDocument(2, MediaTypes.OciIndex, images.Select(IndexEntry).Concat(indexes.Select(IndexEntry)).ToList());
+        var index = new IndexDocument(2, MediaTypes.OciIndex, set.Entries.Select(IndexEntry).ToList());
         return new OciLayoutContent(LayoutBytes, OutputJson.Serialize(index), blobs);
     }
 
-    /// <summary>The <c>index.json</c> descriptor of a whole index: its own descriptor and names, no platform.</summary>
-    public static Descriptor IndexEntry(ExportIndex index) =>
-        new(index.IndexDescriptor.MediaType, index.IndexDescriptor.Digest, index.IndexDescriptor.Size)
-        {
-            Annotations = Names(index.Reference, index.IndexDescriptor),
-        };
-
-    private static SortedDictionary<string, string> Names(ImageReference reference, Descriptor descriptor)
+    /// <summary>
+    /// The <c>index.json</c> descriptor of one entry: the manifest's own descriptor, its platform (images) and the
+    /// entry's names (<c>io.containerd.image.name</c> with the full reference, <c>ref.name</c> with the tag).
+    /// </summary>
+    public static Descriptor IndexEntry(SetEntry entry)
     {
+        var node = entry.Node;
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        annotations[ContainerdImageNameAnnotation] = reference.Tag is { } tag
-            ? $"{reference.FullName}:{tag}"
-            : $"{reference.FullName}@{reference.Digest ?? descriptor.Digest}";
-        if (reference.Tag is { } refName) annotations[RefNameAnnotation] = refName;
-        return annotations;
-    }
+        foreach (var (key, value) in node.Descriptor.Annotations ?? new Dictionary<string, string>())
+            if (key is not (ContainerdImageNameAnnotation or RefNameAnnotation)) annotations[key] = value;
+        if (entry.Reference is { } reference)
+            annotations[ContainerdImageNameAnnotation] = reference.Tag is { } tag
+                ? $"{reference.FullName}:{tag}"
+                : $"{reference.FullName}@{reference.Digest ?? node.Digest}";
+        if (entry.Tag is { } refName) annotations[RefNameAnnotation] = refName;
 
-    /// <summary>The <c>index.json</c> descriptor of one image: the manifest's own descriptor, platform and names.</summary>
-    public static Descriptor IndexEntry(ExportImage image)
-    {
-        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in image.ManifestDescriptor.Annotations ?? new Dictionary<string, string>())
-            annotations[key] = value;
-        var reference = image.Reference;
-        annotations[ContainerdImageNameAnnotation] = reference.Tag is { } tag
-            ? $"{reference.FullName}:{tag}"
-            : $"{reference.FullName}@{reference.Digest ?? image.ManifestDescriptor.Digest}";
-        if (reference.Tag is { } refName) annotations[RefNameAnnotation] = refName;
-        else annotations.Remove(RefNameAnnotation);
-
-        return new Descriptor(image.ManifestDescriptor.MediaType, image.ManifestDescriptor.Digest, image.ManifestDescriptor.Size)
+        return new Descriptor(node.Descriptor.MediaType, node.Digest, node.Descriptor.Size)
         {
-            Platform = PlatformOf(image),
-            Annotations = annotations,
+            Platform = node is Image image ? image.Platform : node is IndexNode ? null : node.Descriptor.Platform,
+            Annotations = annotations.Count == 0 ? null : annotations,
         };
-    }
-
-    /// <summary>The platform from the manifest descriptor, else the config's; os.version filled from the config when known.</summary>
-    public static Platform PlatformOf(ExportImage image)
-    {
-        var fromConfig = image.Config.Platform;
-        var platform = image.ManifestDescriptor.Platform is { Os.Length: > 0, Architecture.Length: > 0 } p ? p : fromConfig;
-        if (platform.OsVersion is null && fromConfig.OsVersion is { } version && platform.Os == fromConfig.Os)
-            platform = platform with { OsVersion = version };
-        return platform;
     }
 
     internal sealed record IndexDocument(

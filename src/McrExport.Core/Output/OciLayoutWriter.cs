@@ -1,4 +1,5 @@
 using McrExport.Content;
+using McrExport.Model;
 
 namespace McrExport.Output;
 
@@ -15,16 +16,16 @@ public sealed class OciLayoutWriter(WriterOptions options) : IImageWriter
 
     public WriterOptions Options { get; } = options;
 
-    public Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    public Task WriteAsync(ImageSet set, IBlobReader blobs, CancellationToken cancellationToken)
     {
-        var content = OciLayoutContent.Build(images, Options.Indexes);
+        var content = OciLayoutContent.Build(set);
         return AtomicOutput.WriteDirectoryAsync(Options.OutputPath, (directory, ct) => WriteToAsync(directory, content, blobs, ct),
             content.BlobBytes, cancellationToken);
     }
 
     /// <summary>Fills <paramref name="directory"/> (which should be empty) with the layout.</summary>
-    public Task WriteToAsync(string directory, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken) =>
-        WriteToAsync(directory, OciLayoutContent.Build(images), blobs, cancellationToken);
+    public Task WriteToAsync(string directory, ImageSet set, IBlobReader blobs, CancellationToken cancellationToken) =>
+        WriteToAsync(directory, OciLayoutContent.Build(set), blobs, cancellationToken);
 
     private async Task WriteToAsync(string directory, OciLayoutContent content, IBlobReader blobs, CancellationToken cancellationToken)
     {

@@ -13,7 +13,10 @@ namespace McrExport.Output;
 /// </summary>
 public static class OciMediaTypeConverter
 {
-    public static ExportImage Convert(ExportImage image)
+    /// <summary>The entry with its image converted; indexes and artifacts unchanged.</summary>
+    public static SetEntry Convert(SetEntry entry) => entry.Node is Image image ? entry with { Node = Convert(image) } : entry;
+
+    public static Image Convert(Image image)
     {
         if (image.Manifest.MediaType == MediaTypes.OciManifest) return image;
         if (image.Manifest.MediaType != MediaTypes.DockerManifest)
@@ -23,12 +26,12 @@ public static class OciMediaTypeConverter
         var layers = image.Manifest.Layers.Select(l => l with { MediaType = MediaTypes.ToOci(l.MediaType) }).ToList();
         var manifest = new ImageManifest(MediaTypes.OciManifest, config, layers) { Annotations = image.Manifest.Annotations };
         var bytes = OutputJson.Serialize(new Document(2, MediaTypes.OciManifest, config, layers) { Annotations = manifest.Annotations });
-        var descriptor = new Descriptor(MediaTypes.OciManifest, Digest.Compute(bytes, image.ManifestDescriptor.Digest.Algorithm), bytes.Length)
+        var descriptor = new Descriptor(MediaTypes.OciManifest, Digest.Compute(bytes, image.Descriptor.Digest.Algorithm), bytes.Length)
         {
-            Platform = image.ManifestDescriptor.Platform,
-            Annotations = image.ManifestDescriptor.Annotations,
+            Platform = image.Descriptor.Platform,
+            Annotations = image.Descriptor.Annotations,
         };
-        return image with { ManifestDescriptor = descriptor, ManifestBytes = bytes, Manifest = manifest };
+        return image with { Descriptor = descriptor, Bytes = bytes, Manifest = manifest };
     }
 
     internal sealed record Document(

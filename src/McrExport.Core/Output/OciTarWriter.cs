@@ -1,4 +1,5 @@
 using McrExport.Content;
+using McrExport.Model;
 
 namespace McrExport.Output;
 
@@ -11,16 +12,16 @@ public sealed class OciTarWriter(WriterOptions options) : IImageWriter
 {
     public WriterOptions Options { get; } = options;
 
-    public Task WriteAsync(IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken)
+    public Task WriteAsync(ImageSet set, IBlobReader blobs, CancellationToken cancellationToken)
     {
-        var content = OciLayoutContent.Build(images, Options.Indexes);
+        var content = OciLayoutContent.Build(set);
         return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, content, blobs, ct, Options.Arrivals),
             LayoutTar.EstimateSize(content.BlobBytes, content.Blobs.Count + 4), cancellationToken);
     }
 
     /// <summary>Writes the tar to <paramref name="output"/> (which need not be seekable).</summary>
-    public static Task WriteToAsync(Stream output, IReadOnlyList<ExportImage> images, IBlobReader blobs, CancellationToken cancellationToken) =>
-        WriteToAsync(output, OciLayoutContent.Build(images), blobs, cancellationToken);
+    public static Task WriteToAsync(Stream output, ImageSet set, IBlobReader blobs, CancellationToken cancellationToken) =>
+        WriteToAsync(output, OciLayoutContent.Build(set), blobs, cancellationToken);
 
     private static async Task WriteToAsync(Stream output, OciLayoutContent content, IBlobReader blobs, CancellationToken cancellationToken,
         BlobArrivals? arrivals = null)

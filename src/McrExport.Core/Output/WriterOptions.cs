@@ -18,9 +18,6 @@ public sealed record WriterOptions(string OutputPath)
     /// <summary>OCI folder only: hard-link layer files from the blob store when it is on the same file system.</summary>
     public bool HardLinks { get; init; } = true;
 
-    /// <summary>OCI formats only: whole indexes written beside the single images (<c>--all-platforms</c>).</summary>
-    public IReadOnlyList<ExportIndex> Indexes { get; init; } = [];
-
     /// <summary>
     /// Tar formats with compressed layers: write in one pass while the transfer runs, appending each blob as it is
     /// announced here (verified in the store). Null: the blobs are all in the store before the writer starts.

@@ -1,5 +1,4 @@
 using McrExport.Model;
-using McrExport.Output;
 using McrExport.Registry;
 
 namespace McrExport.Planning;
@@ -7,26 +6,36 @@ namespace McrExport.Planning;
 /// <summary>A blob to fetch and the sources to try, in order.</summary>
 public sealed record PlannedBlob(Descriptor Descriptor, IReadOnlyList<BlobSource> Sources);
 
-/// <summary>The images to write and every distinct layer they need (a layer shared by several images appears once).</summary>
-public sealed record ExportPlan(IReadOnlyList<ExportImage> Images, IReadOnlyList<PlannedBlob> Blobs)
+/// <summary>The set to write and every distinct blob it needs from the registry (a layer shared by several images appears once).</summary>
+public sealed record ExportPlan(ImageSet Set, IReadOnlyList<PlannedBlob> Blobs)
 {
     public long TotalBytes => Blobs.Sum(b => b.Descriptor.Size);
 
     /// <summary>
-    /// Plans the layers of resolved images. Ordinary layers come from the registry. Foreign layers are tried at the
-    /// registry first, then at each of their <c>urls</c> in order (as Docker and go-containerregistry do).
+    /// Plans the blobs of resolved entries: every image's layers, every artifact's config and layers (image configs
+    /// were fetched while resolving). Ordinary blobs come from the registry. Foreign layers are tried at the registry
+    /// first, then at each of their <c>urls</c> in order (as Docker and go-containerregistry do).
     /// </summary>
-    public static ExportPlan Create(IReadOnlyList<(ExportImage Image, RegistryClient Client)> images)
+    public static ExportPlan Create(IReadOnlyList<(SetEntry Entry, RegistryClient Client)> entries)
     {
         var blobs = new Dictionary<Digest, PlannedBlob>();
-        foreach (var (image, client) in images)
-        foreach (var layer in image.Manifest.Layers)
+        foreach (var (entry, client) in entries)
+        foreach (var node in entry.Node.Nodes)
         {
-            if (blobs.ContainsKey(layer.Digest)) continue;
-            var sources = new List<BlobSource> { new RegistryBlobSource(client, image.Reference.Repository) };
-            if (layer.IsForeign && layer.Urls is { } urls) sources.AddRange(urls.Select(u => new UrlBlobSource(u)));
-            blobs[layer.Digest] = new PlannedBlob(layer, sources);
+            var needed = node switch
+            {
+                Image image => image.Manifest.Layers,
+                Artifact artifact => artifact.Blobs,
+                _ => [],
+            };
+            foreach (var blob in needed)
+            {
+                if (blobs.ContainsKey(blob.Digest)) continue;
+                var sources = new List<BlobSource> { new RegistryBlobSource(client, entry.Reference!.Repository) };
+                if (blob.IsForeign && blob.Urls is { } urls) sources.AddRange(urls.Select(u => new UrlBlobSource(u)));
+                blobs[blob.Digest] = new PlannedBlob(blob, sources);
+            }
         }
-        return new ExportPlan(images.Select(i => i.Image).ToList(), blobs.Values.ToList());
+        return new ExportPlan(new ImageSet(entries.Select(e => e.Entry).ToList()), blobs.Values.ToList());
     }
 }

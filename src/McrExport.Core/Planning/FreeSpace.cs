@@ -13,7 +13,7 @@ public static class FreeSpace
     public static IReadOnlyList<string> Check(ExportPlan plan, BlobStore store, string outputPath, bool storeIsTemporary)
     {
         var warnings = new List<string>();
-        var outputBytes = plan.TotalBytes + plan.Images.Sum(i => i.Manifest.Config.Size + i.ManifestDescriptor.Size);
+        var outputBytes = plan.TotalBytes + plan.Set.Nodes.Sum(n => n.Descriptor.Size + (n is Model.Image i ? i.Manifest.Config.Size : 0));
         var missing = plan.Blobs.Where(b => !IsStored(store, b)).Sum(b => b.Descriptor.Size);
         var writesOutput = outputPath != WriterOptions.StandardOutputPath;
         if (storeIsTemporary)

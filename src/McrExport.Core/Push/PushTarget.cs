@@ -1,6 +1,6 @@
-using McrExport.Archive;
+using McrExport.Model;
 
 namespace McrExport.Push;
 
-/// <summary>One top-level entry of the archive and where it goes: a repository and a tag.</summary>
-public sealed record PushTarget(ArchivedTop Top, string Repository, string Tag);
+/// <summary>One top-level entry of a set and where it goes in the registry: a repository and a tag.</summary>
+public sealed record PushTarget(SetEntry Entry, string Repository, string Tag);

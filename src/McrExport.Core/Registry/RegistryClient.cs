@@ -50,7 +50,7 @@ public sealed class RegistryClient
                 foreach (var type in MediaTypes.ManifestAccept) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
             }, ct).ConfigureAwait(false);
             await EnsureSuccessAsync(response, what, ct).ConfigureAwait(false);
-            var bytes = await ReadLimitedAsync(response, ManifestParser.MaxDocumentSize, what, ct).ConfigureAwait(false);
+            var bytes = await BoundedBody.ReadAsync(response, ManifestParser.MaxDocumentSize, _transport.BodyStallTimeout, what, ct).ConfigureAwait(false);
             var contentType = response.Content.Headers.ContentType?.MediaType;
 
             Digest? pinned = Digest.TryParse(reference, out var p) ? p : null;
@@ -76,7 +76,7 @@ public sealed class RegistryClient
                 throw new InvalidManifestException($"the config {descriptor.Digest} claims {descriptor.Size} bytes, more than the limit of {ManifestParser.MaxDocumentSize}");
             var what = $"blob {descriptor.Digest} in {repository}";
             using var response = await OpenBlobAsync(repository, descriptor.Digest, 0, ct).ConfigureAwait(false);
-            var bytes = await ReadLimitedAsync(response, (int)descriptor.Size, what, ct).ConfigureAwait(false);
+            var bytes = await BoundedBody.ReadAsync(response, (int)descriptor.Size, _transport.BodyStallTimeout, what, ct).ConfigureAwait(false);
             BlobVerifier.Check(descriptor, bytes, Registry);
             return bytes;
         }, cancellationToken);
@@ -104,23 +104,52 @@ public sealed class RegistryClient
         }
     }
 
-    /// <summary>Lists every tag of a repository, following <c>Link: &lt;…&gt;; rel="next"</c> pagination.</summary>
-    public Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken) =>
-        WithRetriesAsync<IReadOnlyList<string>>(async ct =>
+    /// <summary>
+    /// Lists every tag of a repository, following <c>Link: &lt;…&gt;; rel="next"</c> pagination, bounded by
+    /// <see cref="TagListLimits.MaxPages"/> pages and <see cref="TagListLimits.MaxBytes"/> bytes of answers in all. A listing
+    /// that hits a bound fails with <see cref="IncompleteTagListException"/>, which carries the tags read so far.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListTagsAsync(string repository, CancellationToken cancellationToken)
+    {
+        var listing = await ListTagsBoundedAsync(repository, cancellationToken).ConfigureAwait(false);
+        if (listing.Incomplete) throw new IncompleteTagListException($"tags of {repository} on {Registry}", listing);
+        return listing.Tags;
+    }
+
+    /// <summary>Like <see cref="ListTagsAsync"/>, but a listing that hits a bound comes back with <see cref="TagListing.Incomplete"/> set.</summary>
+    public Task<TagListing> ListTagsBoundedAsync(string repository, CancellationToken cancellationToken, TagListLimits? limits = null) =>
+        WithRetriesAsync(async ct =>
         {
+            var bounds = limits ?? TagListLimits.Default;
             var tags = new List<string>();
             var path = $"v2/{repository}/tags/list?n=1000";
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (path is not null && seen.Add(path))
+            var pages = 0;
+            long bytes = 0;
+            string? stopped = null;
+            while (path is not null)
             {
+                if (!seen.Add(path)) { stopped = "the registry's Link header points back at a page already read"; break; }
+                if (pages >= bounds.MaxPages) { stopped = $"stopped after {bounds.MaxPages} pages"; break; }
                 using var response = await SendAsync(HttpMethod.Get, path, PullScope(repository), null, ct).ConfigureAwait(false);
                 await EnsureSuccessAsync(response, $"tags of {repository}", ct).ConfigureAwait(false);
-                var body = await ReadLimitedAsync(response, 16 * 1024 * 1024, $"tags of {repository}", ct).ConfigureAwait(false);
+                var left = (int)Math.Min(bounds.MaxPageBytes, bounds.MaxBytes - bytes);
+                byte[] body;
+                try
+                {
+                    body = await BoundedBody.ReadAsync(response, left, _transport.BodyStallTimeout, $"tags of {repository}", ct).ConfigureAwait(false);
+                }
+                catch (InvalidManifestException) when (left < bounds.MaxPageBytes)
+                {
+                    stopped = $"stopped after {bytes} bytes of tag lists";
+                    break;
+                }
+                pages++;
+                bytes += body.Length;
                 tags.AddRange(TagList.Parse(body));
                 path = LinkHeader.NextPath(response.Headers.TryGetValues("Link", out var links) ? links : [], BaseUri);
-                if (seen.Count > 10_000) break;
             }
-            return tags;
+            return new TagListing(tags, stopped is not null, stopped, pages);
         }, cancellationToken);
 
     /// <summary>Sends one request to the registry, answering an auth challenge once.</summary>
@@ -165,8 +194,17 @@ public sealed class RegistryClient
     }
 
     /// <summary>Throws the typed exception for a failed answer; transient failures as <see cref="TransientStatusException"/>.</summary>
-    public Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken) =>
-        EnsureSuccessAsync(response, response.RequestMessage?.RequestUri?.Authority == Authority ? Registry : null, what, cancellationToken);
+    public async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureSuccessAsync(response, response.RequestMessage?.RequestUri?.Authority == Authority ? Registry : null, what, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryAuthException e) when (_auth.CredentialSource is { } source)
+        {
+            throw new RegistryAuthException($"{e.Message} (with the credentials from {source})") { Hint = $"check or renew the entry for {Registry} in {source}" };
+        }
+    }
 
     /// <summary>Throws the typed exception for a failed answer from any host (<paramref name="displayName"/> defaults to the host).</summary>
     public static async Task EnsureSuccessAsync(HttpResponseMessage response, string? displayName, string what, CancellationToken cancellationToken)
@@ -175,7 +213,7 @@ public sealed class RegistryClient
         byte[] body;
         try
         {
-            body = await ReadLimitedAsync(response, 64 * 1024, what, cancellationToken, truncate: true).ConfigureAwait(false);
+            body = await BoundedBody.ReadAsync(response, 64 * 1024, ErrorBodyStall, what, cancellationToken, truncate: true).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or TransientNetworkException)
         {
@@ -189,35 +227,13 @@ public sealed class RegistryClient
         throw final;
     }
 
-    /// <summary>Reads a body into memory, refusing more than <paramref name="limit"/> bytes.</summary>
-    public static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, string what,
-        CancellationToken cancellationToken, bool truncate = false)
-    {
-        if (!truncate && response.Content.Headers.ContentLength is { } declared && declared > limit)
-            throw new InvalidManifestException($"{what} is {declared} bytes, more than the limit of {limit}");
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[64 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    if (truncate) { buffer.Write(chunk, 0, (int)(limit - buffer.Length)); break; }
-                    throw new InvalidManifestException($"{what} is more than the limit of {limit} bytes");
-                }
-                buffer.Write(chunk, 0, read);
-            }
-            return buffer.ToArray();
-        }
-        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            var uri = response.RequestMessage?.RequestUri ?? new Uri("http://unknown/");
-            throw new TransientNetworkException(uri, $"reading {what} from {uri.Authority} failed: {e.Message}", e);
-        }
-    }
+    /// <summary>How long an error body may take; a slow one is dropped and the status alone is reported.</summary>
+    public static TimeSpan ErrorBodyStall { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reads a body into memory, refusing more than <paramref name="limit"/> bytes, within <see cref="ErrorBodyStall"/> (and more per MiB).</summary>
+    public static Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, string what,
+        CancellationToken cancellationToken, bool truncate = false) =>
+        BoundedBody.ReadAsync(response, limit, ErrorBodyStall, what, cancellationToken, truncate);
 }
 
 /// <summary>A 5xx, 408 or 429 answer: retried; <see cref="Final"/> is what the user sees when retries run out.</summary>

@@ -14,6 +14,9 @@ public sealed class RegistryClientPool(HttpTransport transport, ICredentialSourc
 
     public RetryPolicy Retry => retry;
 
+    /// <summary>The blob cache small blobs (configs) are taken from when it holds them verified; null asks the registry.</summary>
+    public Content.BlobStore? BlobCache { get; init; }
+
     public RegistryClient For(ImageReference reference) =>
         _clients.GetOrAdd(reference.Registry, _ => new RegistryClient(reference.Registry, reference.ApiHost, transport, credentials, retry));
 }

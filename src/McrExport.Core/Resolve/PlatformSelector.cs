@@ -63,9 +63,7 @@ public static class PlatformSelector
     }
 
     /// <summary>True for entries that are images (not attestations or other artifacts).</summary>
-    public static bool IsImage(Descriptor d) =>
-        d.Platform is not { Os: "unknown" or "", Architecture: "unknown" or "" }
-        && d.Annotations?.ContainsKey("vnd.docker.reference.type") != true;
+    public static bool IsImage(Descriptor d) => !ManifestParser.IsAttestation(d);
 
     private static string Key(Platform? p) => p is null ? "" : $"{p.Os}/{p.Architecture}/{NormalizeVariant(p)}";
 

@@ -16,6 +16,7 @@ namespace McrExport.Transfer;
 internal sealed class RangeOpener(Descriptor descriptor, BlobSource source, HttpTransport transport)
 {
     private Uri? _direct;
+    private RequestOrigin? _directOrigin;
 
     /// <summary>How many times a remembered URL was refused and the origin asked again.</summary>
     public int Refreshes;
@@ -31,7 +32,7 @@ internal sealed class RangeOpener(Descriptor descriptor, BlobSource source, Http
         if (Volatile.Read(ref _direct) is { } direct)
         {
             var response = await transport.SendAsync(HttpMethod.Get, direct, SetRange, trustedAuthority: null, authorize: null,
-                cancellationToken).ConfigureAwait(false);
+                Volatile.Read(ref _directOrigin), cancellationToken).ConfigureAwait(false);
             if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
                 return await EnsureAsync(response, null, cancellationToken).ConfigureAwait(false);
             response.Dispose();
@@ -46,7 +47,7 @@ internal sealed class RangeOpener(Descriptor descriptor, BlobSource source, Http
                 var response = await registry.Client.SendAsync(HttpMethod.Get, $"v2/{registry.Repository}/blobs/{descriptor.Digest}",
                     RegistryClient.PullScope(registry.Repository), SetRange, cancellationToken).ConfigureAwait(false);
                 response = await EnsureAsync(response, registry.Client, cancellationToken).ConfigureAwait(false);
-                Remember(response, registry.Client.BaseUri);
+                Remember(response, registry.Client.BaseUri, transport.OriginOf(registry.Client.BaseUri));
                 return response;
             }
             case UrlBlobSource url:
@@ -55,7 +56,7 @@ internal sealed class RangeOpener(Descriptor descriptor, BlobSource source, Http
                 var response = await transport.SendAsync(HttpMethod.Get, uri, SetRange, trustedAuthority: null, authorize: null,
                     cancellationToken).ConfigureAwait(false);
                 response = await EnsureAsync(response, null, cancellationToken).ConfigureAwait(false);
-                Remember(response, uri);
+                Remember(response, uri, null);
                 return response;
             }
             default:
@@ -63,11 +64,15 @@ internal sealed class RangeOpener(Descriptor descriptor, BlobSource source, Http
         }
     }
 
-    private void Remember(HttpResponseMessage response, Uri origin)
+    /// <param name="standing">the registry's standing, which the remembered URL keeps (null: a content URL, strict rule).</param>
+    private void Remember(HttpResponseMessage response, Uri origin, RequestOrigin? standing)
     {
         if (response.RequestMessage?.RequestUri is { } final
             && !string.Equals(final.Authority, origin.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            Volatile.Write(ref _directOrigin, standing);
             Volatile.Write(ref _direct, final);
+        }
     }
 
     private async Task<HttpResponseMessage> EnsureAsync(HttpResponseMessage response, RegistryClient? client, CancellationToken cancellationToken)

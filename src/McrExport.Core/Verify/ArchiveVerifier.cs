@@ -8,70 +8,87 @@ using McrExport.Output;
 namespace McrExport.Verify;
 
 /// <summary>
-/// Checks an archive offline: every blob against its name, size and (for layers) the config's diff_id, decompressing
-/// in the same pass; <c>index.json</c>, <c>manifest.json</c> and <c>repositories</c> against each other. Folders are
-/// checked in parallel across blobs; a tar is read once, in file order.
+/// Checks an archive offline, whoever made it: every blob against its name, size and (for layers) the config's
+/// diff_id, decompressing in the same pass; a classic archive's <c>layer.tar</c> files against their diff_ids and its
+/// configs against their names; <c>index.json</c>, <c>manifest.json</c> and <c>repositories</c> against each other;
+/// artifacts by their blobs' digests and sizes (no rootfs asked of them). Folders are checked in parallel across
+/// files; a tar is read once, in file order.
 /// </summary>
 public static class ArchiveVerifier
 {
-    public static async Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken)
+    public static Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken) =>
+        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), cancellationToken);
+
+    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken)
     {
-        var archive = ImageArchive.Open(path);
-        var problems = new ConcurrentBag<string>(archive.Problems);
-        var list = new List<string>();
-        var catalog = ArchiveCatalog.Read(archive, list);
-        var expectations = new Dictionary<Digest, BlobExpectation>();
-        foreach (var top in catalog.Tops) Expect(expectations, top.Entry.Digest, new BlobExpectation(top.Entry.Size, null, null, top.IsIndex ? "index" : "manifest"));
-        foreach (var image in catalog.Images) ExpectImage(expectations, image);
+        var archive = content.Archive;
+        var list = new List<string>(content.Problems);
+        var expectations = new Dictionary<string, FileExpectation>(StringComparer.Ordinal);
+        var fromLayout = content.HasIndex && content.Set.Entries.Any(e => e.Node is not Image { Synthesized: true });
 
-        var images = catalog.Tops.SelectMany(t => t.Images.Where(i => Resolve.PlatformSelector.IsImage(i.ManifestDescriptor)).Select(i => (Names: t.Name is null ? new List<string>() : [t.Name], Image: i)))
-            .GroupBy(x => x.Image.ManifestDescriptor.Digest)
-            .Select(g => Report(g.SelectMany(x => x.Names).Distinct().ToList(), g.First().Image)).ToList();
-
-        if (catalog.HasIndex && !archive.Contains(OciLayoutContent.LayoutFileName))
-            list.Add($"{ArchiveCatalog.Where(archive, OciLayoutContent.LayoutFileName)}: missing beside index.json");
+        var images = new List<VerifiedImage>();
+        var artifacts = new List<VerifiedArtifact>();
+        if (fromLayout)
+        {
+            foreach (var node in content.Set.Nodes) ExpectNode(expectations, node);
+            images = content.Set.Entries
+                .SelectMany(e => e.Node.Nodes.OfType<Image>().Select(i => (Name: NameOf(e), Image: i)))
+                .GroupBy(x => x.Image.Digest)
+                .Select(g => Report(g.Select(x => x.Name).OfType<string>().Distinct().ToList(), g.First().Image)).ToList();
+            artifacts = content.Set.Artifacts.Select(a => new VerifiedArtifact(a.ArtifactType, a.Digest.ToString(), a.Subject?.Digest.ToString(),
+                a.Manifest.Layers.Count + 1, a.Blobs.Sum(b => b.Size))).ToList();
+            foreach (var (name, expectation) in expectations)
+                if (!archive.Contains(name)) list.Add($"{archive.Where(name)}: missing ({expectation.Role})");
+        }
+        if (content.HasIndex && !archive.Contains(OciLayoutContent.LayoutFileName))
+            list.Add($"{archive.Where(OciLayoutContent.LayoutFileName)}: missing beside index.json");
         if (archive.Contains(DockerArchiveManifest.ManifestFileName))
-            images.AddRange(CheckDockerManifest(archive, catalog, expectations, list));
-        else if (!catalog.HasIndex)
-            list.Add($"{archive.Location}: has neither index.json nor manifest.json; it is not an image archive");
-        foreach (var p in list) problems.Add(p);
+            images.AddRange(CheckDockerImages(content, fromLayout, expectations, list));
 
-        var blobs = new List<(ArchiveEntry Entry, Digest Digest)>();
+        var files = new List<(ArchiveEntry Entry, Digest? Named)>();
         foreach (var entry in archive.Entries.Values)
         {
-            if (!entry.Name.StartsWith("blobs/", StringComparison.Ordinal)) continue;
-            var parts = entry.Name.Split('/');
-            if (parts.Length != 3 || !Digest.TryParse($"{parts[1]}:{parts[2]}", out var digest))
+            if (entry.Name.StartsWith("blobs/", StringComparison.Ordinal))
             {
-                problems.Add($"{ArchiveCatalog.Where(archive, entry.Name)}: not a blob name (blobs/<algorithm>/<hex>)");
-                continue;
+                var parts = entry.Name.Split('/');
+                if (parts.Length != 3 || !Digest.TryParse($"{parts[1]}:{parts[2]}", out var digest))
+                {
+                    list.Add($"{archive.Where(entry.Name)}: not a blob name (blobs/<algorithm>/<hex>)");
+                    continue;
+                }
+                files.Add((entry, digest));
             }
-            blobs.Add((entry, digest));
+            else if (expectations.ContainsKey(entry.Name))
+            {
+                files.Add((entry, DockerArchiveReader.DigestInName(entry.Name)));
+            }
         }
-        foreach (var (digest, expectation) in expectations)
-            if (!archive.ContainsBlob(digest))
-                problems.Add($"{ArchiveCatalog.Where(archive, LayoutBlob.PathOf(digest))}: missing ({expectation.Role})");
 
+        var problems = new ConcurrentBag<string>(list);
         long bytes = 0;
         var options = new ParallelOptions
         {
             MaxDegreeOfParallelism = archive.IsFolder ? Math.Max(2, Environment.ProcessorCount) : 1,
             CancellationToken = cancellationToken,
         };
-        await Parallel.ForEachAsync(blobs.OrderBy(b => b.Entry.Offset), options, async (blob, ct) =>
+        // A file behind several names (a shared layer.tar and its links) is read once.
+        var distinct = files.GroupBy(f => archive.IsFolder ? f.Entry.Name : f.Entry.Offset.ToString())
+            .Select(g => g.OrderBy(f => expectations.ContainsKey(f.Entry.Name) ? 0 : 1).First()).OrderBy(f => f.Entry.Offset).ToList();
+        await Parallel.ForEachAsync(distinct, options, async (file, ct) =>
         {
-            expectations.TryGetValue(blob.Digest, out var expected);
-            var where = ArchiveCatalog.Where(archive, blob.Entry.Name);
-            await using var stream = archive.OpenRead(blob.Entry.Name);
-            var scan = await BlobScan.RunAsync(stream, blob.Digest.Algorithm, expected?.Compression, ct).ConfigureAwait(false);
+            expectations.TryGetValue(file.Entry.Name, out var expected);
+            var where = archive.Where(file.Entry.Name);
+            var algorithm = file.Named?.Algorithm ?? Digest.Sha256;
+            await using var stream = archive.OpenRead(file.Entry.Name);
+            var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, ct).ConfigureAwait(false);
             Interlocked.Add(ref bytes, scan.Size);
-            if (scan.Size != blob.Entry.Size)
-                problems.Add($"{where}: only {scan.Size} of its {blob.Entry.Size} bytes could be read (truncated)");
-            if (scan.Digest != blob.Digest)
+            if (scan.Size != file.Entry.Size)
+                problems.Add($"{where}: only {scan.Size} of its {file.Entry.Size} bytes could be read (truncated)");
+            if (file.Named is { } named && scan.Digest != named)
                 problems.Add($"{where}: the content hashes to {scan.Digest}, not to its name");
             if (expected is null) return;
-            if (expected.Size >= 0 && expected.Size != blob.Entry.Size)
-                problems.Add($"{where}: {blob.Entry.Size} bytes, but the {expected.Role} descriptor says {expected.Size}");
+            if (expected.Size >= 0 && expected.Size != file.Entry.Size)
+                problems.Add($"{where}: {file.Entry.Size} bytes, but the {expected.Role} descriptor says {expected.Size}");
             if (scan.DecompressError is { } error)
                 problems.Add($"{where}: the {expected.Role} does not decompress ({expected.Compression}): {error}");
             else if (expected.DiffId is { } diffId && scan.DiffId is { } actual && actual != diffId)
@@ -79,124 +96,142 @@ public static class ArchiveVerifier
         }).ConfigureAwait(false);
 
         var ordered = problems.Distinct().Order(StringComparer.Ordinal).ToList();
-        return new VerifyResult(images, blobs.Count, bytes, ordered);
+        return new VerifyResult(images, distinct.Count, bytes, ordered) { Artifacts = artifacts, Kind = content.Kind.ToString() };
     }
 
-    private static void ExpectImage(Dictionary<Digest, BlobExpectation> expectations, ArchivedImage image)
+    private static string? NameOf(SetEntry entry) => entry.Reference?.ToString() ?? entry.RefName;
+
+    private static void ExpectNode(Dictionary<string, FileExpectation> expectations, ManifestNode node)
     {
-        Expect(expectations, image.Manifest.Config.Digest, new BlobExpectation(image.Manifest.Config.Size, null, null, "config"));
-        for (var i = 0; i < image.Manifest.Layers.Count; i++)
+        Expect(expectations, node.Digest, new FileExpectation(node.Descriptor.Size, null, null, node is IndexNode ? "index" : "manifest"));
+        switch (node)
         {
-            var layer = image.Manifest.Layers[i];
-            var isTar = layer.MediaType.Contains(".tar", StringComparison.Ordinal) || layer.MediaType.Contains("rootfs", StringComparison.Ordinal);
-            Expect(expectations, layer.Digest, isTar
-                ? new BlobExpectation(layer.Size, MediaTypes.CompressionOf(layer.MediaType), image.Config.DiffIds[i], $"layer {i}")
-                : new BlobExpectation(layer.Size, null, null, $"layer {i} ({layer.MediaType})"));
+            case Image image:
+                Expect(expectations, image.Manifest.Config.Digest, new FileExpectation(image.Manifest.Config.Size, null, null, "config"));
+                for (var i = 0; i < image.Manifest.Layers.Count; i++)
+                {
+                    var layer = image.Manifest.Layers[i];
+                    var isTar = layer.MediaType.Contains(".tar", StringComparison.Ordinal) || layer.MediaType.Contains("rootfs", StringComparison.Ordinal);
+                    Expect(expectations, layer.Digest, isTar
+                        ? new FileExpectation(layer.Size, MediaTypes.CompressionOf(layer.MediaType), image.Config.DiffIds[i], $"layer {i}")
+                        : new FileExpectation(layer.Size, null, null, $"layer {i} ({layer.MediaType})"));
+                }
+                break;
+            case Artifact artifact:
+                Expect(expectations, artifact.Manifest.Config.Digest, new FileExpectation(artifact.Manifest.Config.Size, null, null, $"artifact config ({artifact.Manifest.Config.MediaType})"));
+                for (var i = 0; i < artifact.Manifest.Layers.Count; i++)
+                {
+                    var blob = artifact.Manifest.Layers[i];
+                    Expect(expectations, blob.Digest, new FileExpectation(blob.Size, null, null, $"artifact blob {i} ({blob.MediaType})"));
+                }
+                break;
         }
     }
 
-    private static void Expect(Dictionary<Digest, BlobExpectation> expectations, Digest digest, BlobExpectation expectation) =>
-        expectations.TryAdd(digest, expectation);
+    private static void Expect(Dictionary<string, FileExpectation> expectations, Digest digest, FileExpectation expectation) =>
+        expectations.TryAdd(LayoutBlob.PathOf(digest), expectation);
 
-    private static VerifiedImage Report(IReadOnlyList<string> names, ArchivedImage image) =>
-        new(names, image.Platform.ToString(), image.ManifestDescriptor.Digest.ToString(), image.Manifest.Layers.Count, image.Size);
+    private static VerifiedImage Report(IReadOnlyList<string> names, Image image) =>
+        new(names, image.Platform.ToString(), image.Digest.ToString(), image.Manifest.Layers.Count, image.Size);
 
-    /// <summary>Checks <c>manifest.json</c> (and <c>repositories</c>) against the blobs and <c>index.json</c>.</summary>
-    private static List<VerifiedImage> CheckDockerManifest(ImageArchive archive, ArchiveCatalog catalog,
-        Dictionary<Digest, BlobExpectation> expectations, List<string> problems)
+    /// <summary>
+    /// Checks the docker-load view: each layer file against its diff_id (or the layout's layer), and, with a layout
+    /// beside it, that both describe the same images under the same names; then <c>repositories</c>.
+    /// </summary>
+    private static List<VerifiedImage> CheckDockerImages(ArchiveContent content, bool fromLayout, Dictionary<string, FileExpectation> expectations,
+        List<string> problems)
     {
-        var where = ArchiveCatalog.Where(archive, DockerArchiveManifest.ManifestFileName);
+        var archive = content.Archive;
+        var where = archive.Where(DockerArchiveManifest.ManifestFileName);
         var reported = new List<VerifiedImage>();
-        IReadOnlyList<DockerManifestItem> items;
-        try { items = DockerManifestItem.Parse(archive.ReadSmall(DockerArchiveManifest.ManifestFileName)); }
-        catch (IntegrityException e) { problems.Add($"{where}: {e.Message}"); return reported; }
+        var layoutImages = fromLayout ? content.Set.Images.GroupBy(i => i.Manifest.Config.Digest).ToDictionary(g => g.Key, g => g.First()) : [];
+        var namesByConfig = new Dictionary<Digest, HashSet<string>>();
+        if (fromLayout)
+            foreach (var entry in content.Set.Entries)
+            foreach (var image in entry.Node.Nodes.OfType<Image>())
+            {
+                if (!namesByConfig.TryGetValue(image.Manifest.Config.Digest, out var names))
+                    namesByConfig[image.Manifest.Config.Digest] = names = new HashSet<string>(StringComparer.Ordinal);
+                if (entry.Reference?.FamiliarNameWithTag is { } name) names.Add(name);
+            }
+        var tops = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
-        var byConfig = catalog.Images.GroupBy(i => i.Manifest.Config.Digest).ToDictionary(g => g.Key, g => g.First());
-        var tagsByConfig = catalog.Tops.Where(t => !t.IsIndex && t.Images.Count == 1)
-            .GroupBy(t => t.Images[0].Manifest.Config.Digest)
-            .ToDictionary(g => g.Key, g => g.Select(t => t.Reference).OfType<ImageReference>()
-                .Select(r => r.FamiliarNameWithTag).OfType<string>().ToHashSet(StringComparer.Ordinal));
-        var topDiffIds = new Dictionary<string, string>(StringComparer.Ordinal);
-
-        foreach (var item in items)
+        foreach (var docker in content.DockerImages)
         {
-            if (!TryBlobPath(item.Config, out var configDigest) || !archive.Contains(item.Config))
+            layoutImages.TryGetValue(docker.ConfigDigest, out var image);
+            foreach (var layer in docker.Layers)
             {
-                problems.Add($"{where}: Config '{item.Config}' is not a blob of the archive");
-                continue;
-            }
-            ImageConfig config;
-            try
-            {
-                config = ManifestParser.ParseConfig(archive.ReadSmall(item.Config));
-            }
-            catch (IntegrityException e) { problems.Add($"{ArchiveCatalog.Where(archive, item.Config)}: {e.Message}"); continue; }
-            if (config.DiffIds.Count != item.Layers.Count)
-                problems.Add($"{where}: {item.Config} lists {config.DiffIds.Count} diff_ids but the entry has {item.Layers.Count} layers");
-            Expect(expectations, configDigest, new BlobExpectation(-1, null, null, "config"));
-            byConfig.TryGetValue(configDigest, out var image);
-
-            for (var i = 0; i < item.Layers.Count && i < config.DiffIds.Count; i++)
-            {
-                var path = item.Layers[i];
-                if (!TryBlobPath(path, out var layerDigest))
+                var i = layer.Index;
+                if (image is not null && DockerArchiveReader.DigestInName(layer.Path) == image.Manifest.Layers[i].Digest) continue;
+                if (image is not null && layer.Compression != LayerCompression.None)
                 {
-                    problems.Add($"{where}: layer path '{path}' is not a blob path inside the archive");
+                    problems.Add($"{where}: layer {i} is '{layer.Path}', which is neither the manifest's layer nor the diff_id");
                     continue;
                 }
-                if (!archive.Contains(path)) { problems.Add($"{ArchiveCatalog.Where(archive, path)}: missing (layer {i} in manifest.json)"); continue; }
-                if (image is not null && image.Manifest.Layers[i].Digest == layerDigest) continue;
-                if (layerDigest == config.DiffIds[i]) { Expect(expectations, layerDigest, new BlobExpectation(-1, LayerCompression.None, config.DiffIds[i], $"layer {i}")); continue; }
-                if (image is not null)
-                {
-                    problems.Add($"{where}: layer {i} is '{path}', which is neither the manifest's layer nor the diff_id");
-                    continue;
-                }
-                Expect(expectations, layerDigest, new BlobExpectation(-1, Sniff(archive, path), config.DiffIds[i], $"layer {i}"));
+                expectations.TryAdd(layer.Path, new FileExpectation(-1, layer.Compression, layer.DiffId, $"layer {i}"));
             }
 
-            if (catalog.HasIndex)
+            var repoTags = docker.RepoTags.Select(t => DockerArchiveReader.ParseRepoTag(t)?.FamiliarNameWithTag ?? t).ToHashSet(StringComparer.Ordinal);
+            if (fromLayout)
             {
-                if (image is null) problems.Add($"{where}: the image with config {configDigest} is not in index.json");
-                else
-                {
-                    var expected = tagsByConfig.GetValueOrDefault(configDigest) ?? [];
-                    if (!expected.SetEquals(item.RepoTags))
-                        problems.Add($"{where}: RepoTags [{string.Join(", ", item.RepoTags)}] of {configDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
-                }
+                if (image is null) problems.Add($"{where}: the image with config {docker.ConfigDigest} is not in index.json");
+                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected && !expected.SetEquals(repoTags))
+                    problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
             }
             else
             {
-                reported.Add(new VerifiedImage(item.RepoTags, config.Platform.ToString(), configDigest.ToString(), item.Layers.Count, archive.Entries[item.Config].Size
-                    + item.Layers.Where(archive.Contains).Sum(l => archive.Entries[l].Size)));
+                reported.Add(new VerifiedImage(docker.RepoTags, docker.Config.Platform.ToString(), docker.ConfigDigest.ToString(), docker.Layers.Count,
+                    docker.ConfigBytes.Length + docker.Layers.Sum(l => l.Size)));
             }
-            if (config.DiffIds.Count > 0) foreach (var tag in item.RepoTags) topDiffIds[tag] = config.DiffIds[^1].Encoded;
+            if (docker.Complete && docker.Layers.Count > 0)
+            {
+                var top = docker.Layers[^1];
+                var ids = new List<string> { top.DiffId.Encoded, top.Digest.Encoded };
+                if (top.V1Id is { } v1) ids.Insert(0, v1);
+                foreach (var tag in docker.RepoTags) tops[tag] = ids;
+            }
         }
 
-        if (catalog.HasIndex)
-            foreach (var (configDigest, tags) in tagsByConfig)
-                if (!items.Any(i => TryBlobPath(i.Config, out var d) && d == configDigest) && tags.Count > 0)
+        if (fromLayout)
+        {
+            var dockerConfigs = content.DockerImages.Select(d => d.ConfigDigest).ToHashSet();
+            foreach (var entry in content.Set.Entries.Where(e => e.Node is Image).GroupBy(e => ((Image)e.Node).Manifest.Config.Digest))
+            {
+                var tags = entry.Select(e => e.Reference?.FamiliarNameWithTag).OfType<string>().ToList();
+                if (!dockerConfigs.Contains(entry.Key) && tags.Count > 0)
                     problems.Add($"{where}: has no entry for {string.Join(", ", tags)} of index.json");
+            }
+        }
 
-        if (archive.Contains(DockerArchiveManifest.RepositoriesFileName)) CheckRepositories(archive, topDiffIds, problems);
+        if (archive.Contains(DockerArchiveManifest.RepositoriesFileName))
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            try { known.UnionWith(DockerManifestItem.Parse(archive.ReadSmall(DockerArchiveManifest.ManifestFileName)).SelectMany(i => i.RepoTags)); }
+            catch (IntegrityException) { }
+            CheckRepositories(archive, tops, known, problems);
+        }
         return reported;
     }
 
-    private static void CheckRepositories(ImageArchive archive, Dictionary<string, string> topDiffIds, List<string> problems)
+    /// <summary><c>repositories</c>: every name is in <c>RepoTags</c> and points at its image's top layer (v1 id, or diff_id as Docker 25+ writes).</summary>
+    private static void CheckRepositories(ImageArchive archive, Dictionary<string, IReadOnlyList<string>> tops, HashSet<string> readable, List<string> problems)
     {
-        var where = ArchiveCatalog.Where(archive, DockerArchiveManifest.RepositoriesFileName);
+        var where = archive.Where(DockerArchiveManifest.RepositoriesFileName);
         try
         {
             using var doc = JsonDocument.Parse(archive.ReadSmall(DockerArchiveManifest.RepositoriesFileName));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidOperationException("it is not a JSON object");
             foreach (var repository in doc.RootElement.EnumerateObject())
-                foreach (var tag in repository.Value.EnumerateObject())
+            foreach (var tag in repository.Value.EnumerateObject())
+            {
+                var name = $"{repository.Name}:{tag.Name}";
+                if (!tops.TryGetValue(name, out var ids))
                 {
-                    var name = $"{repository.Name}:{tag.Name}";
-                    if (!topDiffIds.TryGetValue(name, out var top))
-                        problems.Add($"{where}: {name} is not in manifest.json RepoTags");
-                    else if (tag.Value.GetString() != top)
-                        problems.Add($"{where}: {name} points at {tag.Value.GetString()}, not at the top layer's diff_id {top}");
+                    if (!readable.Contains(name)) problems.Add($"{where}: {name} is not in manifest.json RepoTags");
                 }
+                else if (!ids.Contains(tag.Value.GetString()))
+                    problems.Add($"{where}: {name} points at {tag.Value.GetString()}, not at the top layer ({string.Join(" or ", ids.Distinct())})");
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or IntegrityException)
         {
@@ -204,20 +239,6 @@ public static class ArchiveVerifier
         }
     }
 
-    private static bool TryBlobPath(string path, out Digest digest)
-    {
-        digest = default;
-        var parts = path.Split('/');
-        return parts.Length == 3 && parts[0] == "blobs" && Digest.TryParse($"{parts[1]}:{parts[2]}", out digest);
-    }
-
-    private static LayerCompression Sniff(ImageArchive archive, string path)
-    {
-        using var stream = archive.OpenRead(path);
-        Span<byte> head = stackalloc byte[4];
-        var read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-        if (read >= 2 && head[0] == 0x1f && head[1] == 0x8b) return LayerCompression.Gzip;
-        if (read >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd) return LayerCompression.Zstd;
-        return LayerCompression.None;
-    }
+    /// <summary>What a file must be: its size (-1 when only the name says it) and, for a layer, how it decompresses to which diff_id.</summary>
+    private sealed record FileExpectation(long Size, LayerCompression? Compression, Digest? DiffId, string Role);
 }

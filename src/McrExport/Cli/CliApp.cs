@@ -1,4 +1,5 @@
 using System.CommandLine;
+using McrExport.Cli.Usage;
 using McrExport.Errors;
 
 namespace McrExport.Cli;
@@ -6,22 +7,53 @@ namespace McrExport.Cli;
 /// <summary>Builds the command tree and maps every failure to a one-line message and an exit code.</summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    /// <summary>The command tree: export (also what a bare reference means), inspect, tags, cache, verify, push.</summary>
+    public static RootCommand Build(CliConsole console)
     {
-        var root = ExportCommand.Create(console);
+        var root = new RootCommand(
+            "Export container images (Windows foreign layers included) from a registry to a docker-load tar or an OCI image layout, without Docker. " +
+            "'mcr-export <reference>...' is short for 'mcr-export export <reference>...'.");
+        root.WithExamples(ExportCommand.Examples);
         HelpExamples.Install(root);
+        root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(InspectCommand.Create(console));
         root.Subcommands.Add(TagsCommand.Create(console));
         root.Subcommands.Add(CacheCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create(console));
         root.Subcommands.Add(PushCommand.Create(console));
+        root.Subcommands.Add(CopyCommand.Create(console));
+        VerbHints.Install(root);
+        NumberOptions.Install(root);
+        return root;
+    }
 
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        var root = Build(console);
+        if (args.Length == 0)
         {
-            foreach (var error in parse.Errors) await console.Error.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
-            await console.Error.WriteLineAsync($"Run '{parse.CommandResult.Command.Name} --help' for usage.").ConfigureAwait(false);
+            await console.Error.WriteAsync(ShortUsage.Text(root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))).ConfigureAwait(false);
             return ExitCodes.Usage;
+        }
+
+        if (DefaultCommand.MistypedCommand(root, args) is { } meant)
+        {
+            await console.Error.WriteLineAsync($"error: unknown command '{args[0]}'; did you mean '{meant}'? (for an image of that name, give its tag: {args[0]}:TAG)").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"Run '{CommandPath.Program} --help' for the commands.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        var parse = root.Parse(DefaultCommand.Route(root, args));
+        if (parse.Action is not System.CommandLine.Invocation.CommandLineAction { ClearsParseErrors: true })
+        {
+            var usage = UsageErrors.Describe(parse);
+            if (usage.Count == 0 && parse.Errors.Count > 0) usage = parse.Errors.Select(e => e.Message).ToList();
+            if (usage.Count > 0)
+            {
+                foreach (var line in usage) await console.Error.WriteLineAsync($"error: {line}").ConfigureAwait(false);
+                await console.Error.WriteLineAsync(UsageErrors.HelpLine(parse)).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
         }
 
         var configuration = new InvocationConfiguration

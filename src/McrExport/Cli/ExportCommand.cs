@@ -8,10 +8,23 @@ using McrExport.Transfer;
 
 namespace McrExport.Cli;
 
-/// <summary>The root command: <c>mcr-export &lt;reference&gt;... [-f docker-tar|oci|oci-tar] [-o PATH|-]</c>.</summary>
+/// <summary>
+/// <c>mcr-export export &lt;reference&gt;... [-f docker-tar|oci|oci-tar] [-o PATH|-]</c>, also reached as
+/// <c>mcr-export &lt;reference&gt;...</c> and <c>mcr-export save …</c> (docker's word for it).
+/// </summary>
 public static class ExportCommand
 {
-    public static RootCommand Create(CliConsole console)
+    public static readonly string[] Examples =
+    [
+        "mcr-export servercore:ltsc2019                      # docker-load tar: servercore-ltsc2019.tar",
+        "mcr-export servercore:ltsc2019 -f oci -o ./layout   # OCI image layout folder",
+        "mcr-export nanoserver:ltsc2022 dotnet/runtime:8.0-nanoserver-ltsc2022 -o images.tar",
+        "mcr-export docker.io/library/alpine:3.20 --platform linux/arm64 -o - | docker load",
+        "mcr-export windows/servercore --tags 'ltsc20*' -o servercore-all.tar",
+        "mcr-export windows/servercore:ltsc2019 --os-version 10.0.17763 --cache-dir D:\\cache",
+    ];
+
+    public static Command Create(CliConsole console)
     {
         var references = new Argument<string[]>("reference")
         {
@@ -49,14 +62,9 @@ public static class ExportCommand
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
 
-        var root = new RootCommand("Export container images (Windows foreign layers included) from a registry to a docker-load tar or an OCI image layout, without Docker.");
-        root.WithExamples(
-            "mcr-export servercore:ltsc2019                      # docker-load tar: servercore-ltsc2019.tar",
-            "mcr-export servercore:ltsc2019 -f oci -o ./layout   # OCI image layout folder",
-            "mcr-export nanoserver:ltsc2022 dotnet/runtime:8.0-nanoserver-ltsc2022 -o images.tar",
-            "mcr-export docker.io/library/alpine:3.20 --platform linux/arm64 -o - | docker load",
-            "mcr-export windows/servercore --tags 'ltsc20*' -o servercore-all.tar",
-            "mcr-export windows/servercore:ltsc2019 --os-version 10.0.17763 --cache-dir D:\\cache");
+        var root = new Command("export", "Export images to a docker-load tar (default), an OCI layout folder or an OCI tar; 'mcr-export <reference>...' means the same.");
+        root.Aliases.Add("save");
+        root.WithExamples(Examples);
         root.Arguments.Add(references);
         foreach (var option in new Option[] { format, output, fromFile, tags }) root.Options.Add(option);
         platform.AddTo(root);
@@ -102,6 +110,9 @@ public static class ExportCommand
             if (parse.GetValue(connections) is < 1 or > 16) throw new UsageException("--connections must be between 1 and 16");
             if (parse.GetValue(stall) is < 1 or > 3600) throw new UsageException("--stall-timeout must be between 1 and 3600 seconds");
             if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
+
+            OutputChecks.Check(outputPath, folderOutput: fmt == OutputFormat.Oci, console.OutputIsTerminal);
+            if (!parse.GetValue(noCache)) OutputChecks.CheckCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
 
             var pool = registry.CreatePool(parse, console, refs.Select(r => r.Registry).Distinct().ToList());
             if (tagPatterns.Length > 0) refs = await ExpandTagsAsync(pool, refs, tagPatterns, cancellationToken).ConfigureAwait(false);

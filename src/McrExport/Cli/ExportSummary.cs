@@ -26,14 +26,14 @@ public sealed record ExportSummary(
         [property: JsonPropertyName("size")] long Size);
 
     public static ExportSummary From(ExportResult result) => new(
-        result.Images.Select(i => new ImageSummary(
-            i.Reference.ToString(),
-            i.ManifestDescriptor.Platform?.ToString() ?? i.Config.Platform.ToString(),
-            i.ManifestDescriptor.Digest.ToString(),
-            i.Manifest.Config.Digest.ToString(),
-            i.Manifest.Layers.Count,
-            i.Manifest.Layers.Count(l => l.IsForeign),
-            i.Manifest.Layers.Sum(l => l.Size) + i.Manifest.Config.Size)).ToList(),
+        result.Images.Select(e => (e.Reference, Image: e.Image!)).Select(i => new ImageSummary(
+            i.Reference?.ToString() ?? i.Image.Digest.ToString(),
+            i.Image.Platform.ToString(),
+            i.Image.Digest.ToString(),
+            i.Image.Manifest.Config.Digest.ToString(),
+            i.Image.Manifest.Layers.Count,
+            i.Image.Manifest.Layers.Count(l => l.IsForeign),
+            i.Image.Size)).ToList(),
         result.OutputPath,
         result.OutputBytes,
         result.Transfer.BytesDownloaded,

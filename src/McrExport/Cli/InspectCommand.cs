@@ -30,7 +30,7 @@ public static class InspectCommand
             var image = ImageReference.Parse(parse.GetValue(reference));
             var pool = registry.CreatePool(parse, console, [image.Registry]);
             using var transport = pool.Transport;
-            var resolved = await new ImageResolver(pool, Platform.Host()).ResolveAsync(image, platform.Parse(parse), cancellationToken).ConfigureAwait(false);
+            var resolved = await new RegistrySource(pool, Platform.Host()).ResolveAsync(image, platform.Parse(parse), cancellationToken).ConfigureAwait(false);
             var plan = ExportPlan.Create([(resolved.Image, pool.For(image))]);
             var report = InspectReport.From(resolved, plan);
             console.Out.Write(parse.GetValue(json) ? report.ToJson() + Environment.NewLine : report.ToText());
@@ -57,18 +57,19 @@ public sealed record InspectReport(
 
     public static InspectReport From(ResolvedImage resolved, ExportPlan plan)
     {
-        var image = resolved.Image;
+        var entry = resolved.Image;
+        var image = entry.Image!;
         var platforms = resolved.Index?.Manifests.Where(PlatformSelector.IsImage)
-            .Select(m => new PlatformEntry(m.Platform?.ToString() ?? "", m.Digest.ToString(), m.Digest == image.ManifestDescriptor.Digest))
+            .Select(m => new PlatformEntry(m.Platform?.ToString() ?? "", m.Digest.ToString(), m.Digest == image.Digest))
             .ToList() ?? [];
         var layers = plan.Blobs.ToDictionary(b => b.Descriptor.Digest);
         return new InspectReport(
-            image.Reference.ToString(),
+            entry.Reference!.ToString(),
             resolved.Index is null ? null : resolved.TopDigest.ToString(),
             platforms,
-            image.ManifestDescriptor.Digest.ToString(),
-            image.ManifestDescriptor.MediaType,
-            image.ManifestDescriptor.Platform?.ToString() ?? image.Config.Platform.ToString(),
+            image.Digest.ToString(),
+            image.Descriptor.MediaType,
+            image.Platform.ToString(),
             image.Manifest.Config.Digest.ToString(),
             image.Manifest.Layers.Select(l => new LayerEntry(l.Digest.ToString(), l.Size, l.MediaType,
                 layers[l.Digest].Sources.Select(s => s switch

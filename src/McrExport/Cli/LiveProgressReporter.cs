@@ -39,7 +39,7 @@ public sealed class LiveProgressReporter(CliConsole console) : ProgressReporter,
             });
 
     public override void Resolved(ResolvedImage image) =>
-        _ansi.MarkupLine($"[grey]resolved[/] {Markup.Escape(image.Image.Reference.ToString())} → {Markup.Escape(image.Image.ManifestDescriptor.Platform?.ToString() ?? "")} {image.Image.ManifestDescriptor.Digest.Short}");
+        _ansi.MarkupLine($"[grey]resolved[/] {Markup.Escape(image.Image.DisplayName)} → {Markup.Escape(image.Image.ManifestDescriptor.Platform?.ToString() ?? "")} {image.Image.ManifestDescriptor.Digest.Short}");
 
     public void Started(Descriptor blob, string source, long resumeOffset)
     {

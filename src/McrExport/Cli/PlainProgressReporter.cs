@@ -47,7 +47,7 @@ public sealed class PlainProgressReporter(TextWriter error, TimeSpan interval) :
     }
 
     public override void Resolved(ResolvedImage image) =>
-        Write($"resolved  {image.Image.Reference} → {image.Image.ManifestDescriptor.Digest} ({image.Image.ManifestDescriptor.Platform})");
+        Write($"resolved  {image.Image.DisplayName} → {image.Image.ManifestDescriptor.Digest} ({image.Image.ManifestDescriptor.Platform})");
 
     public void Started(Descriptor blob, string source, long resumeOffset)
     {

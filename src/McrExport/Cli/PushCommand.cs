@@ -15,7 +15,7 @@ public static class PushCommand
 {
     public static Command Create(CliConsole console)
     {
-        var path = new Argument<string>("archive") { Description = "A docker-tar or oci-tar archive, or an OCI layout folder, written by mcr-export" };
+        var path = new Argument<string>("archive") { Description = "A docker save / docker-archive tar, an oci-tar archive or an OCI layout folder, from mcr-export, docker, podman, skopeo, containerd or crane" };
         var destination = new Argument<string>("destination")
         {
             Description = "registry/repository[:tag] (the tag defaults to the archive's), or with --all a registry HOST[:PORT]",
@@ -31,6 +31,10 @@ public static class PushCommand
             Description = "Blobs larger than this many bytes are uploaded in PATCH chunks of this size",
             DefaultValueFactory = _ => BlobUploader.DefaultChunkSize,
             HelpName = "BYTES",
+        };
+        var uncompressed = new Option<bool>("--uncompressed")
+        {
+            Description = "Images of a classic docker save archive: push their layers as plain tars (…rootfs.diff.tar) instead of gzip-compressing them",
         };
         var cacheDir = new Option<string?>("--cache-dir")
         {
@@ -48,6 +52,7 @@ public static class PushCommand
         command.Options.Add(include);
         command.Options.Add(rewrite);
         command.Options.Add(chunkSize);
+        command.Options.Add(uncompressed);
         command.Options.Add(cacheDir);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -56,30 +61,25 @@ public static class PushCommand
                 throw new UsageException("--include-foreign-layers and --rewrite-foreign-layers exclude each other");
             var chunk = parse.GetValue(chunkSize);
             if (chunk < 1024) throw new UsageException("--chunk-size must be at least 1024 bytes");
+            CheckDestination(parse.GetValue(destination)!, parse.GetValue(all));
             var mode = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign;
 
-            var archive = ImageArchive.Open(parse.GetValue(path)!);
-            var problems = new List<string>(archive.Problems);
-            var catalog = ArchiveCatalog.Read(archive, problems);
-            if (problems.Count > 0)
-                throw new IntegrityException($"{problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : "")}")
-                { Hint = $"run 'mcr-export verify {archive.Location}' for the full list" };
-            if (!catalog.HasIndex)
-                throw new UsageException($"{archive.Location} has no index.json (a docker-tar written with --uncompressed-layers); push needs the registry's manifests")
-                { Hint = "export again without --uncompressed-layers" };
-
-            var (host, targets) = Targets(catalog, parse.GetValue(destination)!, parse.GetValue(all));
+            var content = ArchiveSource.OpenChecked(parse.GetValue(path)!);
+            var (host, targets) = PushTargets.Resolve(content.Set, parse.GetValue(destination)!, parse.GetValue(all));
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));
-            var uploads = UploadStateStore.InCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
+            var cacheRoot = parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot();
+            var uploads = UploadStateStore.InCache(cacheRoot);
             var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line), Uploads: uploads);
-            var result = await new ArchivePusher(archive, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
+            var (set, staged) = await RegistryForm.PrepareAsync(new ImageSet(targets.Select(t => t.Entry).ToList()), content.Blobs,
+                compress: !parse.GetValue(uncompressed), Path.Combine(cacheRoot, "tmp"), options.Log, cancellationToken).ConfigureAwait(false);
+            using var _ = staged;
+            targets = targets.Select((t, i) => t with { Entry = set.Entries[i] }).ToList();
+            var result = await new RegistrySink(staged, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
 
-            foreach (var image in result.Images)
-                await console.Out.WriteLineAsync(image.Rewritten
-                    ? $"{image.Reference}@{image.Digest} (new digest: foreign layers rewritten; the archive had {image.OriginalDigest})"
-                    : $"{image.Reference}@{image.Digest}").ConfigureAwait(false);
+            for (var i = 0; i < result.Images.Count; i++)
+                await console.Out.WriteLineAsync(Describe(result.Images[i], targets[i].Entry)).ConfigureAwait(false);
             await console.Out.WriteLineAsync(
                 $"blobs: {result.Count(BlobAction.UploadedMonolithic) + result.Count(BlobAction.UploadedChunked)} uploaded ({DiskErrors.FormatSize(result.UploadedBytes)}), " +
                 $"{result.Count(BlobAction.Mounted)} mounted, {result.Count(BlobAction.Skipped)} already there, {result.Count(BlobAction.LeftForeign)} foreign left foreign")
@@ -89,31 +89,27 @@ public static class PushCommand
         return command;
     }
 
-    /// <summary>Works out the registry host and where each top-level entry of the archive goes.</summary>
-    internal static (string Host, IReadOnlyList<PushTarget> Targets) Targets(ArchiveCatalog catalog, string destination, bool all)
+    /// <summary>
+    /// The destination's shape, before the archive is read or the network used: without --all it names a registry
+    /// host and a repository (<c>127.0.0.1:5088</c> alone would otherwise be taken for a repository on MCR).
+    /// </summary>
+    internal static void CheckDestination(string destination, bool all)
     {
-        if (catalog.Tops.Count == 0) throw new UsageException("the archive holds no image");
-        if (all)
-        {
-            if (destination.Contains('/')) throw new UsageException($"with --all the destination is a registry host (HOST[:PORT]), not '{destination}'");
-            var host = ImageReference.Parse($"{destination}/probe").Registry;
-            if (!string.Equals(host, destination, StringComparison.OrdinalIgnoreCase))
-                throw new UsageException($"'{destination}' is not a registry host; give HOST:PORT or a name with a dot");
-            var targets = catalog.Tops.Select(top => top.Reference is { Tag: { } tag } reference
-                ? new PushTarget(top, reference.Repository, tag)
-                : throw new UsageException($"the archive's image {top.Entry.Digest} has no name with a tag; push it alone to a named repository"))
-                .ToList();
-            return (host, targets);
-        }
-
-        if (catalog.Tops.Count > 1)
-            throw new UsageException($"the archive holds {catalog.Tops.Count} images ({string.Join(", ", catalog.Tops.Select(t => t.Name ?? t.Entry.Digest.ToString()))}); use --all to push them all");
-        var target = ImageReference.Parse(destination);
-        if (target.Digest is not null) throw new UsageException("the destination takes a tag, not a digest (the digest is the archive's)");
-        var explicitTag = destination[(destination.LastIndexOf('/') + 1)..].Contains(':');
-        var top = catalog.Tops[0];
-        var chosen = explicitTag ? target.Tag! : top.RefName ?? top.Reference?.Tag ?? "latest";
-        if (!ImageReference.IsValidTag(chosen)) chosen = "latest";
-        return (target.Registry, [new PushTarget(top, target.Repository, chosen)]);
+        if (all) return;
+        var slash = destination.IndexOf('/');
+        if (slash < 0)
+            throw new UsageException($"'{destination}' names no repository: give REGISTRY/REPOSITORY[:TAG]")
+            { Hint = $"e.g. mcr-export push ARCHIVE {destination}/windows/servercore:ltsc2019, or --all to push every image under its own name" };
+        var host = destination[..slash];
+        if (!host.Contains('.') && !host.Contains(':') && host != "localhost")
+            throw new UsageException($"'{destination}' names no registry host: give REGISTRY/REPOSITORY[:TAG], e.g. registry.corp.example:5000/{destination}");
     }
+
+    /// <summary>One pushed image: its reference and digest, and why the digest is new when it is.</summary>
+    internal static string Describe(PushedImage image, SetEntry entry) => entry.Node switch
+    {
+        Image { Synthesized: true } built => $"{image.Reference}@{image.Digest} (a new manifest: the archive has none; image ID {built.Manifest.Config.Digest} unchanged)",
+        _ when image.Rewritten => $"{image.Reference}@{image.Digest} (new digest: foreign layers rewritten; the archive had {image.OriginalDigest})",
+        _ => $"{image.Reference}@{image.Digest}",
+    };
 }

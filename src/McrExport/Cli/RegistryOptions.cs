@@ -29,6 +29,18 @@ public sealed class RegistryOptions
         Description = "Read the password (or token) for --username from standard input",
     };
 
+    public Option<string?> AuthFile { get; } = new("--authfile")
+    {
+        Description = "Credentials file (containers-auth.json format); default: $REGISTRY_AUTH_FILE, then podman's and Docker's files",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> CertDir { get; } = new("--cert-dir")
+    {
+        Description = "Folder with CA certificates (*.crt) and a client certificate (*.cert + *.key) for the registries named; replaces certs.d",
+        HelpName = "DIR",
+    };
+
     public Option<int> Retries { get; } = new("--retries")
     {
         Description = "How many times a failed request or download is retried",
@@ -40,6 +52,8 @@ public sealed class RegistryOptions
         command.Options.Add(Insecure);
         command.Options.Add(Username);
         command.Options.Add(PasswordStdin);
+        command.Options.Add(AuthFile);
+        command.Options.Add(CertDir);
         command.Options.Add(Retries);
     }
 
@@ -49,13 +63,42 @@ public sealed class RegistryOptions
         var policy = new TransportPolicy(parse.GetValue(Insecure) ?? []);
         var retries = parse.GetValue(Retries);
         if (retries is < 0 or > 100) throw new UsageException("--retries must be between 0 and 100");
+        var certDirs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (parse.GetValue(CertDir) is { } certDir)
+        {
+            if (!Directory.Exists(certDir)) throw new UsageException($"--cert-dir {certDir} is not a folder");
+            foreach (var registry in registries) certDirs[registry] = Path.GetFullPath(certDir);
+        }
+        var options = TransportOptions.FromEnvironment(Environment.GetEnvironmentVariable, certDirs) with
+        {
+            ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(60),
+            BodyStallTimeout = TimeSpan.FromSeconds(OptionalValue(parse, "--stall-timeout", 30)),
+        };
         var credentials = CredentialsFrom(parse, console, registries);
-        return new RegistryClientPool(new HttpTransport(policy, responseTimeout: responseTimeout), credentials, new RetryPolicy(retries));
+        return new RegistryClientPool(new HttpTransport(policy, options), credentials, new RetryPolicy(retries))
+        {
+            BlobCache = CacheOf(parse),
+        };
     }
+
+    /// <summary>The blob cache of a command that has one (<c>--cache-dir</c>, unless <c>--no-cache</c>), for configs already fetched.</summary>
+    private static Content.BlobStore? CacheOf(ParseResult parse)
+    {
+        if (FindOption(parse, "--cache-dir") is not Option<string?> cacheDir) return null;
+        if (FindOption(parse, "--no-cache") is Option<bool> noCache && parse.GetValue(noCache)) return null;
+        return new Content.BlobStore(parse.GetValue(cacheDir) ?? Content.BlobStore.DefaultRoot());
+    }
+
+    private static int OptionalValue(ParseResult parse, string name, int fallback) =>
+        FindOption(parse, name) is Option<int> option && parse.GetValue(option) is var value and > 0 ? value : fallback;
+
+    private static Option? FindOption(ParseResult parse, string name) =>
+        parse.CommandResult.Command.Options.FirstOrDefault(o => o.Name == name)
+        ?? parse.RootCommandResult.Command.Options.FirstOrDefault(o => o.Name == name && parse.CommandResult.Command == parse.RootCommandResult.Command);
 
     private ICredentialSource CredentialsFrom(ParseResult parse, CliConsole console, IReadOnlyCollection<string> registries)
     {
-        var docker = new DockerConfigCredentialSource();
+        var docker = AuthFiles.Source(parse.GetValue(AuthFile), Environment.GetEnvironmentVariable);
         var user = parse.GetValue(Username);
         var stdin = parse.GetValue(PasswordStdin);
         if (user is null)
@@ -66,7 +109,8 @@ public sealed class RegistryOptions
         if (!stdin) throw new UsageException("--username needs --password-stdin (passwords are never taken on the command line)");
         var password = console.In().ReadToEnd().TrimEnd('\r', '\n');
         if (password.Length == 0) throw new UsageException("--password-stdin read an empty password");
-        return new ChainedCredentialSource(new FixedCredentialSource(new RegistryCredential(user, password), registries), docker);
+        return new ChainedCredentialSource(
+            new FixedCredentialSource(new RegistryCredential(user, password) { Source = "--username and --password-stdin" }, registries), docker);
     }
 }
 

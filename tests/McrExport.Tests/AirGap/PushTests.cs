@@ -77,17 +77,15 @@ public sealed class PushTests
         var tar = temp.Combine("big.tar");
         await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("team/big", "1.0")], ct);
 
-        var archive = ImageArchive.Open(tar);
-        var problems = new List<string>();
-        var catalog = ArchiveCatalog.Read(archive, problems);
-        Assert.Empty(problems);
+        var content = ArchiveSource.Read(ImageArchive.Open(tar));
+        Assert.Empty(content.Problems);
         var handler = new FailingPatchHandler(failOn: 3, afterServer);
         using var transport = new HttpTransport(new TransportPolicy([target.Authority]), handler);
         var client = new RegistryClient(target.Authority, target.Authority, transport, new DockerConfigCredentialSource(temp.Combine("none.json")),
             new RetryPolicy(3, TimeSpan.FromMilliseconds(10)));
-        var pusher = new ArchivePusher(archive, client, new PushOptions(ChunkSize: 32 * 1024, Parallelism: 1));
+        var pusher = new RegistrySink(content.Blobs, client, new PushOptions(ChunkSize: 32 * 1024, Parallelism: 1));
 
-        var result = await pusher.PushAsync([new PushTarget(catalog.Tops[0], "team/big", "1.0")], ct);
+        var result = await pusher.PushAsync([new PushTarget(content.Set.Entries[0], "team/big", "1.0")], ct);
 
         var record = Assert.Single(result.Blobs, b => b.Digest == big.Digest);
         Assert.Equal(BlobAction.UploadedChunked, record.Action);

@@ -28,7 +28,7 @@ public sealed class CommandLineTests
         var result = await CliRunner.RunAsync(["--help"], cancellationToken: TestContext.Current.CancellationToken);
 
         var commands = result.Out[result.Out.IndexOf("Commands:", StringComparison.Ordinal)..result.Out.IndexOf("Examples:", StringComparison.Ordinal)];
-        Assert.Equal(["inspect", "tags", "cache", "verify", "push"],
+        Assert.Equal(["export,", "inspect", "tags", "cache", "verify", "push", "copy"],
             commands.Split('\n').Skip(1).Where(l => l.Trim().Length > 0).Select(l => l.Trim().Split(' ')[0]));
     }
 
@@ -42,7 +42,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "servercore:ltsc2019", "--password-stdin" }, "--username")]
     [InlineData(new[] { "servercore:ltsc2019", "--parallel", "0" }, "--parallel")]
     [InlineData(new[] { "servercore:ltsc2019", "--no-cache", "--cache-dir", "x" }, "exclude")]
-    [InlineData(new string[0], "no image to export")]
+    [InlineData(new[] { "export" }, "no image to export")]
     [InlineData(new[] { "cache", "prune" }, "--older-than")]
     [InlineData(new[] { "servercore@sha256:abc" }, "not a valid digest")]
     public async Task Usage_errors_exit_2_with_a_one_line_reason(string[] args, string reason)

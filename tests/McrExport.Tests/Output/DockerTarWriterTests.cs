@@ -14,7 +14,7 @@ public sealed class DockerTarWriterTests : IDisposable
 
     public void Dispose() => _f.Dispose();
 
-    private async Task<List<TarItem>> WriteAsync(IReadOnlyList<ExportImage> images, WriterOptions? options = null)
+    private async Task<List<TarItem>> WriteAsync(ImageSet images, WriterOptions? options = null)
     {
         var path = Path.Combine(_f.OutputFolder, "images.tar");
         await new DockerTarWriter(options ?? new WriterOptions(path)).WriteAsync(images, _f.Store, Ct);
@@ -81,7 +81,7 @@ public sealed class DockerTarWriterTests : IDisposable
         using var doc = JsonDocument.Parse(items.Single(i => i.Name == "repositories").Content);
         Assert.Equal(["alpine", "localhost:5000/team/app", "mcr.microsoft.com/windows/servercore"],
             doc.RootElement.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(_f.Set.Alpine.Config.DiffIds[^1].Encoded, doc.RootElement.GetProperty("alpine").GetProperty("3.20").GetString());
+        Assert.Equal(_f.Set.Alpine.Image!.Config.DiffIds[^1].Encoded, doc.RootElement.GetProperty("alpine").GetProperty("3.20").GetString());
     }
 
     [Fact]
@@ -114,8 +114,8 @@ public sealed class DockerTarWriterTests : IDisposable
 
         var items = await WriteAsync([.. _f.Set.All, zstdImage], options);
 
-        var diffIds = _f.Set.All.Append(zstdImage).SelectMany(i => i.Config.DiffIds).Distinct().ToList();
-        var configs = _f.Set.All.Append(zstdImage).Select(i => i.Manifest.Config.Digest).ToList();
+        var diffIds = _f.Set.All.Append(zstdImage).SelectMany(i => i.Image!.Config.DiffIds).Distinct().ToList();
+        var configs = _f.Set.All.Append(zstdImage).Select(i => i.Image!.Manifest.Config.Digest).ToList();
         string[] expected = ["blobs/", "blobs/sha256/", "manifest.json", "repositories",
             .. configs.Select(LayoutBlob.PathOf), .. diffIds.Select(LayoutBlob.PathOf)];
         Assert.Equal(expected, items.Select(i => i.Name));
@@ -126,7 +126,7 @@ public sealed class DockerTarWriterTests : IDisposable
         var manifest = items.Single(i => i.Name == "manifest.json").Content;
         Golden.Verify("docker-tar-uncompressed.manifest", manifest);
         using var doc = JsonDocument.Parse(manifest);
-        Assert.Equal(_f.Set.Servercore.Config.DiffIds.Select(d => LayoutBlob.PathOf(d)),
+        Assert.Equal(_f.Set.Servercore.Image!.Config.DiffIds.Select(d => LayoutBlob.PathOf(d)),
             doc.RootElement[2].GetProperty("Layers").EnumerateArray().Select(l => l.GetString()));
     }
 

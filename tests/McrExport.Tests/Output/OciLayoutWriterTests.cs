@@ -43,8 +43,8 @@ public sealed class OciLayoutWriterTests : IDisposable
             Assert.Equal(WriterFixture.NameOf(path), Digest.Compute(File.ReadAllBytes(Path.Combine(target, path))));
         foreach (var image in _f.Set.All)
         {
-            Assert.Equal(image.ManifestBytes.ToArray(), File.ReadAllBytes(Path.Combine(target, LayoutBlob.PathOf(image.ManifestDescriptor.Digest))));
-            Assert.Equal(image.ConfigBytes.ToArray(), File.ReadAllBytes(Path.Combine(target, LayoutBlob.PathOf(image.Manifest.Config.Digest))));
+            Assert.Equal(image.Image!.Bytes.ToArray(), File.ReadAllBytes(Path.Combine(target, LayoutBlob.PathOf(image.ManifestDescriptor.Digest))));
+            Assert.Equal(image.Image!.ConfigBytes.ToArray(), File.ReadAllBytes(Path.Combine(target, LayoutBlob.PathOf(image.Image!.Manifest.Config.Digest))));
         }
     }
 
@@ -70,7 +70,7 @@ public sealed class OciLayoutWriterTests : IDisposable
         var files = WriterFixture.FilesUnder(target);
         Assert.Single(files, f => f == LayoutBlob.PathOf(_f.Set.SharedBase.Descriptor.Digest));
         Assert.Equal(_f.ExpectedBlobPaths().Count, files.Count(f => f.StartsWith("blobs/", StringComparison.Ordinal)));
-        Assert.True(_f.ExpectedBlobPaths().Count < _f.Set.All.Sum(i => i.Manifest.Layers.Count + 2));
+        Assert.True(_f.ExpectedBlobPaths().Count < _f.Set.All.Sum(i => i.Image!.Manifest.Layers.Count + 2));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class OciLayoutWriterTests : IDisposable
     [Fact]
     public async Task Manifest_bytes_that_do_not_match_their_descriptor_are_refused()
     {
-        var broken = _f.Set.Alpine with { ManifestBytes = Encoding.UTF8.GetBytes("{}") };
+        var broken = _f.Set.Alpine with { Node = _f.Set.Alpine.Image! with { Bytes = Encoding.UTF8.GetBytes("{}") } };
         var target = Path.Combine(_f.OutputFolder, "layout");
         await Assert.ThrowsAsync<DigestMismatchException>(() =>
             new OciLayoutWriter(new WriterOptions(target)).WriteAsync([broken], _f.Store, Ct));

@@ -14,18 +14,18 @@ public sealed class OciMediaTypeConverterTests : IDisposable
     [Fact]
     public void Rewrites_only_the_media_types_and_keeps_the_config_bytes()
     {
-        var original = _f.Set.Servercore;
+        var original = _f.Set.Servercore.Image!;
         var converted = OciMediaTypeConverter.Convert(original);
 
         Assert.Equal(original.ConfigBytes.ToArray(), converted.ConfigBytes.ToArray());
         Assert.Same(original.Config, converted.Config);
-        Assert.Equal(MediaTypes.OciManifest, converted.ManifestDescriptor.MediaType);
-        Assert.Equal(Digest.Compute(converted.ManifestBytes.Span), converted.ManifestDescriptor.Digest);
-        Assert.Equal(converted.ManifestBytes.Length, converted.ManifestDescriptor.Size);
-        Assert.NotEqual(original.ManifestDescriptor.Digest, converted.ManifestDescriptor.Digest);
-        Assert.Equal(original.ManifestDescriptor.Platform, converted.ManifestDescriptor.Platform);
+        Assert.Equal(MediaTypes.OciManifest, converted.Descriptor.MediaType);
+        Assert.Equal(Digest.Compute(converted.Bytes.Span), converted.Descriptor.Digest);
+        Assert.Equal(converted.Bytes.Length, converted.Descriptor.Size);
+        Assert.NotEqual(original.Descriptor.Digest, converted.Descriptor.Digest);
+        Assert.Equal(original.Descriptor.Platform, converted.Descriptor.Platform);
 
-        var reparsed = (ImageManifest)ManifestParser.Parse(converted.ManifestBytes.Span, MediaTypes.OciManifest);
+        var reparsed = (ImageManifest)ManifestParser.Parse(converted.Bytes.Span, MediaTypes.OciManifest);
         Assert.Equal(MediaTypes.OciManifest, reparsed.MediaType);
         Assert.Equal(MediaTypes.OciConfig, reparsed.Config.MediaType);
         Assert.Equal((original.Manifest.Config.Digest, original.Manifest.Config.Size), (reparsed.Config.Digest, reparsed.Config.Size));
@@ -33,20 +33,20 @@ public sealed class OciMediaTypeConverterTests : IDisposable
         Assert.Equal(original.Manifest.Layers.Select(l => (l.Digest, l.Size)), reparsed.Layers.Select(l => (l.Digest, l.Size)));
         Assert.Equal(original.Manifest.Layers[0].Urls, reparsed.Layers[0].Urls);
         Assert.Null(reparsed.Layers[1].Urls);
-        Support.Golden.Verify("oci-converted.manifest", converted.ManifestBytes.Span);
+        Support.Golden.Verify("oci-converted.manifest", converted.Bytes.Span);
     }
 
     [Fact]
     public void An_OCI_manifest_passes_through_unchanged()
     {
-        var oci = OciMediaTypeConverter.Convert(_f.Set.Alpine);
+        var oci = OciMediaTypeConverter.Convert(_f.Set.Alpine.Image!);
         Assert.Same(oci, OciMediaTypeConverter.Convert(oci));
     }
 
     [Fact]
     public void Other_manifest_types_are_refused()
     {
-        var odd = _f.Set.Alpine with { Manifest = _f.Set.Alpine.Manifest with { MediaType = MediaTypes.OciIndex } };
+        var odd = _f.Set.Alpine.Image! with { Manifest = _f.Set.Alpine.Image!.Manifest with { MediaType = MediaTypes.OciIndex } };
         Assert.Throws<InvalidManifestException>(() => OciMediaTypeConverter.Convert(odd));
     }
 

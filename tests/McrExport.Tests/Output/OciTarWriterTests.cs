@@ -38,8 +38,8 @@ public sealed class OciTarWriterTests : IDisposable
         Assert.Equal("""{"imageLayoutVersion":"1.0.0"}"""u8.ToArray(), items["oci-layout"].Content);
         foreach (var image in _f.Set.All)
         {
-            Assert.Equal(image.ManifestBytes.ToArray(), items[LayoutBlob.PathOf(image.ManifestDescriptor.Digest)].Content);
-            Assert.Equal(image.ConfigBytes.ToArray(), items[LayoutBlob.PathOf(image.Manifest.Config.Digest)].Content);
+            Assert.Equal(image.Image!.Bytes.ToArray(), items[LayoutBlob.PathOf(image.ManifestDescriptor.Digest)].Content);
+            Assert.Equal(image.Image!.ConfigBytes.ToArray(), items[LayoutBlob.PathOf(image.Image!.Manifest.Config.Digest)].Content);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class WriterFixture : IDisposable
 
     /// <summary>Every blob path a layout of the standard set must hold, each once.</summary>
     public IReadOnlyList<string> ExpectedBlobPaths() => Set.All
-        .SelectMany(i => new[] { i.ManifestDescriptor.Digest, i.Manifest.Config.Digest }.Concat(i.Manifest.Layers.Select(l => l.Digest)))
+        .SelectMany(i => new[] { i.ManifestDescriptor.Digest, i.Image!.Manifest.Config.Digest }.Concat(i.Image!.Manifest.Layers.Select(l => l.Digest)))
         .Distinct().Select(d => $"blobs/{d.Algorithm}/{d.Encoded}").Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Files under a folder, relative, forward slashes, sorted.</summary>

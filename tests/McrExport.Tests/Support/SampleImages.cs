@@ -43,7 +43,7 @@ public sealed class SampleImages
 
     /// <summary>An image with a Docker schema2 manifest.</summary>
     /// <param name="descriptorPlatform">the platform the (absent) index would give; null to leave it to the config.</param>
-    public ExportImage Image(string reference, Platform platform, IReadOnlyList<TestLayer> layers, Platform? descriptorPlatform = null,
+    public SetEntry Image(string reference, Platform platform, IReadOnlyList<TestLayer> layers, Platform? descriptorPlatform = null,
         IReadOnlyList<Digest>? diffIds = null, bool pinByDigest = false)
     {
         var config = ConfigJson(platform, diffIds ?? layers.Select(l => l.DiffId).ToList());
@@ -58,8 +58,8 @@ public sealed class SampleImages
 
         var parsed = ImageReference.Parse(reference);
         if (pinByDigest) parsed = parsed with { Tag = null, Digest = manifestDescriptor.Digest };
-        return new ExportImage(parsed, manifestDescriptor, manifestBytes, (ImageManifest)ManifestParser.Parse(manifestBytes, null),
-            config, ManifestParser.ParseConfig(config));
+        return new SetEntry(new McrExport.Model.Image(manifestDescriptor, manifestBytes, (ImageManifest)ManifestParser.Parse(manifestBytes, null),
+            config, ManifestParser.ParseConfig(config)), parsed);
     }
 
     /// <summary>
@@ -164,8 +164,8 @@ public sealed class SampleImages
 }
 
 /// <summary>The images of <see cref="SampleImages.Standard"/> and the layers the tests look for.</summary>
-public sealed record StandardSet(ExportImage Alpine, ExportImage App, ExportImage Servercore, ExportImage Pinned,
+public sealed record StandardSet(SetEntry Alpine, SetEntry App, SetEntry Servercore, SetEntry Pinned,
     TestLayer SharedBase, TestLayer Foreign)
 {
-    public IReadOnlyList<ExportImage> All => [Alpine, App, Servercore, Pinned];
+    public ImageSet All => ImageSet.Of(Alpine, App, Servercore, Pinned);
 }

@@ -20,13 +20,22 @@ public sealed class DockerConfigCredentialSource(string? configPath = null, stri
     {
         var dir = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
         if (string.IsNullOrEmpty(dir))
-            dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
-        return Path.Combine(dir, "config.json");
+            dir = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
+        return System.IO.Path.Combine(dir, "config.json");
     }
+
+    /// <summary>The file this source reads.</summary>
+    public string Path => configPath ?? DefaultPath();
 
     public async Task<RegistryCredential?> GetAsync(string registryHost, CancellationToken cancellationToken)
     {
-        var path = configPath ?? DefaultPath();
+        var found = await FindAsync(registryHost, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : found with { Source = Path };
+    }
+
+    private async Task<RegistryCredential?> FindAsync(string registryHost, CancellationToken cancellationToken)
+    {
+        var path = Path;
         if (!File.Exists(path)) return null;
         JsonDocument doc;
         try
@@ -96,7 +105,7 @@ public sealed class DockerConfigCredentialSource(string? configPath = null, stri
     {
         if (helper.Length == 0 || !helper.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return null;
         var program = $"docker-credential-{helper}";
-        if (helperDirectory is not null) program = Path.Combine(helperDirectory, program);
+        if (helperDirectory is not null) program = System.IO.Path.Combine(helperDirectory, program);
         var start = new ProcessStartInfo(program, "get")
         {
             RedirectStandardInput = true,

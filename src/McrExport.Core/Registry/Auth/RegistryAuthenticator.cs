@@ -80,6 +80,9 @@ public sealed class RegistryAuthenticator(
         return false;
     }
 
+    /// <summary>Where the credentials in use came from (a file's path), once they were looked up; null when there are none.</summary>
+    public string? CredentialSource => Volatile.Read(ref _credentialLoaded) == 1 ? _credential?.Source : null;
+
     /// <summary>Whether credentials were available for this registry (for error messages).</summary>
     public async Task<bool> HasCredentialAsync(CancellationToken cancellationToken) =>
         await GetCredentialAsync(cancellationToken).ConfigureAwait(false) is not null;
@@ -105,7 +108,15 @@ public sealed class RegistryAuthenticator(
         var realmIsRegistry = string.Equals(realm.Authority, registryAuthority, StringComparison.OrdinalIgnoreCase);
         if (realm.Scheme != Uri.UriSchemeHttps && !realmIsRegistry && !transport.Policy.IsInsecure(realm.IdnHost, realm.Port))
             throw new PolicyException($"refusing token realm {realm.Authority} over plain http; a token realm must be https (or named with --insecure-registry)");
-        if (!realmIsRegistry) transport.Policy.CheckTarget(realm, from: null);
+        RequestOrigin? realmOrigin = null;
+        if (!realmIsRegistry)
+        {
+            // The realm comes from the registry's answer: it may be internal when the registry is, never plain http unless named.
+            var registryUri = transport.Policy.RegistryBaseUri(registryAuthority);
+            var origin = transport.Policy.OriginFor(registryAuthority, registryUri.Scheme, null) with { PlainHttp = false };
+            var permission = transport.Policy.CheckHop(realm, from: null, origin);
+            realmOrigin = new RequestOrigin(realm.Authority, realm.Scheme == Uri.UriSchemeHttp, permission.AllowInternalAddresses, Chosen: false);
+        }
 
         var credential = await GetCredentialAsync(cancellationToken).ConfigureAwait(false);
         var query = new List<string>();
@@ -122,18 +133,18 @@ public sealed class RegistryAuthenticator(
                 ["service"] = challenge.Service ?? "",
                 ["scope"] = scope,
                 ["client_id"] = "mcr-export",
-            }), realm.Authority, null, cancellationToken).ConfigureAwait(false)
+            }), realm.Authority, null, realmOrigin, cancellationToken).ConfigureAwait(false)
             : await transport.SendAsync(HttpMethod.Get, uri, null, realm.Authority, (request, _) =>
             {
                 if (credential is { HasBasic: true })
                     request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.BasicValue());
                 return ValueTask.CompletedTask;
-            }, cancellationToken).ConfigureAwait(false);
+            }, realmOrigin, cancellationToken).ConfigureAwait(false);
 
         if (response.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
             throw new RegistryAuthException(credential is null
                 ? $"{registryDisplayName} refused an anonymous token for {scope}"
-                : $"{registryDisplayName} refused the credentials for {scope}")
+                : $"{registryDisplayName} refused the credentials from {credential.Source ?? "the credential store"} for {scope}")
             {
                 Hint = credential is null ? $"log in with 'docker login {registryDisplayName}' or pass --username and --password-stdin" : "check the user name and password",
             };
@@ -142,7 +153,8 @@ public sealed class RegistryAuthenticator(
         if (!response.IsSuccessStatusCode)
             throw new RegistryAuthException($"token service {realm.Authority} answered {(int)response.StatusCode} {response.ReasonPhrase}");
 
-        var body = await ReadLimitedAsync(response, 1 << 20, cancellationToken).ConfigureAwait(false);
+        var body = await BoundedBody.ReadAsync(response, 1 << 20, transport.BodyStallTimeout, $"the token from {realm.Authority}",
+            cancellationToken, tooLarge: _ => new RegistryAuthException("the token answer is too large")).ConfigureAwait(false);
         try
         {
             using var doc = JsonDocument.Parse(body);
@@ -158,20 +170,6 @@ public sealed class RegistryAuthenticator(
         {
             throw new RegistryAuthException($"token service {realm.Authority} returned something that is not JSON");
         }
-    }
-
-    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit) throw new RegistryAuthException("the token answer is too large");
-        }
-        return buffer.ToArray();
     }
 
     private sealed record BearerToken(string Value, DateTimeOffset ExpiresAt)

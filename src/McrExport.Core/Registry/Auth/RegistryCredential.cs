@@ -3,6 +3,9 @@ namespace McrExport.Registry.Auth;
 /// <summary>Credentials for one registry: a user name and password, or an identity (refresh) token.</summary>
 public sealed record RegistryCredential(string? Username, string? Password, string? IdentityToken = null)
 {
+    /// <summary>Where the credential came from (a file's path, or "the command line"), for messages.</summary>
+    public string? Source { get; init; }
+
     public bool HasBasic => !string.IsNullOrEmpty(Username) && Password is not null;
 
     public string BasicValue() =>

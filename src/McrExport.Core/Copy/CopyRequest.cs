@@ -1,0 +1,32 @@
+using McrExport.Push;
+using McrExport.Resolve;
+using McrExport.Transfer;
+
+namespace McrExport.Copy;
+
+/// <summary>
+/// A copy from any source to any sink. <see cref="All"/>: a registry source's whole index (every platform and its
+/// attestations) and, at a registry destination, every entry under its own name. <see cref="Platform"/> picks one
+/// image from indexes (a docker archive takes single images; with neither, the host's platform is taken from a
+/// registry, and an archive's indexes are kept whole for OCI destinations).
+/// </summary>
+public sealed record CopyRequest(CopyEndpoint Source, CopyEndpoint Destination)
+{
+    public bool All { get; init; }
+
+    public PlatformRequest Platform { get; init; } = PlatformRequest.Any;
+
+    /// <summary>Registry destination, classic archive images: keep the layers as plain tars (no gzip).</summary>
+    public bool Uncompressed { get; init; }
+
+    public ForeignLayerMode ForeignLayers { get; init; } = ForeignLayerMode.LeaveForeign;
+
+    public long ChunkSize { get; init; } = BlobUploader.DefaultChunkSize;
+
+    public TransferOptions Transfer { get; init; } = new();
+
+    /// <summary>The blob cache (registry sources fill it; unfinished uploads are recorded there).</summary>
+    public string? CacheDirectory { get; init; }
+
+    public Action<string>? Log { get; init; }
+}

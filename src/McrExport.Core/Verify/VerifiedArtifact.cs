@@ -1,0 +1,4 @@
+namespace McrExport.Verify;
+
+/// <summary>One artifact (signature, SBOM, attestation) as <c>verify</c> reports it: its type, digest, what it refers to.</summary>
+public sealed record VerifiedArtifact(string ArtifactType, string Digest, string? Subject, int Blobs, long Size);
