@@ -9,10 +9,11 @@ internal static class LayoutTar
     /// Entry order: <c>blobs/</c> and <c>blobs/&lt;alg&gt;/</c>, <c>oci-layout</c>, <c>index.json</c>, the extra files,
     /// then the blobs. With <paramref name="arrivals"/> (one pass, while the transfer runs): the folders,
     /// <c>oci-layout</c>, the blobs held in memory (manifests, configs), then each other blob as it arrives verified in
-    /// the store, and <c>index.json</c> and the extra files (<c>manifest.json</c>, <c>repositories</c>) last.
+    /// the store (or, with <paramref name="followDownloads"/>, streamed in while it downloads: <see cref="OnePassTar"/>),
+    /// and <c>index.json</c> and the extra files (<c>manifest.json</c>, <c>repositories</c>) last.
     /// </summary>
     public static async Task WriteAsync(TarSink tar, OciLayoutContent content, IReadOnlyList<(string Name, ReadOnlyMemory<byte> Bytes)> extraFiles,
-        IBlobReader blobs, CancellationToken cancellationToken, BlobArrivals? arrivals = null)
+        IBlobReader blobs, CancellationToken cancellationToken, BlobArrivals? arrivals = null, bool followDownloads = false)
     {
         foreach (var directory in content.Directories) await tar.AddDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
         await tar.AddFileAsync(OciLayoutContent.LayoutFileName, content.LayoutFile, cancellationToken).ConfigureAwait(false);
@@ -25,15 +26,8 @@ internal static class LayoutTar
         }
 
         foreach (var blob in content.Blobs.Where(b => b.Bytes is not null)) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
-        var pending = content.Blobs.Where(b => b.Bytes is null).ToDictionary(b => b.Digest);
-        if (pending.Count > 0)
-            await foreach (var digest in arrivals.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (pending.Remove(digest, out var blob)) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
-                if (pending.Count == 0) break;
-            }
-        // Announced by no one (the transfer ended without them): they must be in the store already.
-        foreach (var blob in content.Blobs.Where(b => pending.ContainsKey(b.Digest))) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
+        await OnePassTar.WriteBlobsAsync(tar, content.Blobs.Where(b => b.Bytes is null).ToList(), blobs, arrivals, followDownloads, cancellationToken)
+            .ConfigureAwait(false);
         await tar.AddFileAsync(OciLayoutContent.IndexFileName, content.IndexFile, cancellationToken).ConfigureAwait(false);
         foreach (var (name, bytes) in extraFiles) await tar.AddFileAsync(name, bytes, cancellationToken).ConfigureAwait(false);
     }

@@ -87,4 +87,73 @@ public sealed class OnePassTests
         Assert.Equal(BigLayers.Sixteen.Bytes, entries.ToFiles()[$"blobs/sha256/{BigLayers.Sixteen.Digest.Encoded}"]);
         Assert.Equal(2, bench.BlobGets(BigLayers.Sixteen.Digest).Count);
     }
+
+    [Theory]
+    [InlineData("docker-tar")]
+    [InlineData("oci-tar")]
+    public async Task Blob_under_way_is_streamed_into_the_output_file_before_it_completes(string format)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bench = await ExportBench.StartAsync(ct, Small, BigLayers.Sixteen);
+        // Three quarters of the layer, then nothing for 15 s (less than the 30 s stall timeout), then the rest.
+        bench.Registry.Faults.Enqueue(BigLayers.Sixteen.Digest, Fault.Stall(BigLayers.Sixteen.Size * 3 / 4, TimeSpan.FromSeconds(15)));
+
+        var export = bench.ExportAsync(ct, "-f", format);
+        long seen = 0;
+        var folder = Path.GetDirectoryName(bench.Output)!;
+        while (!export.IsCompleted && seen < BigLayers.Sixteen.Size / 2)
+        {
+            await Task.Delay(50, ct);
+            // Sampled only while the registry has not sent the whole layer yet (the stall holds it at three quarters).
+            var served = bench.Registry.BytesServed(BigLayers.Sixteen.Digest);
+            var length = Directory.GetFiles(folder, ".out.tar.*").Select(f => new FileInfo(f).Length).DefaultIfEmpty(0).Max();
+            if (bench.Registry.BytesServed(BigLayers.Sixteen.Digest) < BigLayers.Sixteen.Size && served < BigLayers.Sixteen.Size)
+                seen = Math.Max(seen, length);
+        }
+        var result = await export;
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(seen >= BigLayers.Sixteen.Size / 2,
+            $"the temporary tar held {seen} bytes while the layer stalled at {BigLayers.Sixteen.Size * 3 / 4} of {BigLayers.Sixteen.Size}");
+        Assert.True(File.Exists(bench.CachedBlobPath(BigLayers.Sixteen.Digest)), "the layer is in the cache as well");
+        Assert.Equal(BigLayers.Sixteen.Bytes, bench.ExportedBlob(BigLayers.Sixteen.Digest));
+        Assert.Single(BlobNames(bench), n => n.EndsWith(BigLayers.Sixteen.Digest.Encoded, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Download_restarting_from_zero_takes_its_streamed_entry_back_and_writes_it_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bench = await ExportBench.StartAsync(ct, Small, BigLayers.Sixteen);
+        // Dropped at three quarters; the resume is answered 200 (Range ignored), so the download starts again at 0.
+        bench.Registry.IgnoreRange = true;
+        bench.Registry.Faults.Enqueue(BigLayers.Sixteen.Digest, Fault.DropAfter(BigLayers.Sixteen.Size * 3 / 4));
+
+        var result = await bench.ExportAsync(ct, "-f", "oci-tar", "--connections", "1");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(2, bench.BlobGets(BigLayers.Sixteen.Digest).Count);
+        Assert.Equal(BigLayers.Sixteen.Bytes, bench.ExportedBlob(BigLayers.Sixteen.Digest));
+        Assert.Equal(Small.Bytes, bench.ExportedBlob(Small.Digest));
+        var names = TarContents.Read(bench.Output).Select(e => e.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.Equal("index.json", names[^1]);
+    }
+
+    [Fact]
+    public async Task No_cache_export_streams_into_the_tar_and_leaves_no_cache()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bench = await ExportBench.StartAsync(ct, Small, BigLayers.Sixteen);
+
+        var result = await CliRunner.RunAsync([bench.Reference, "-o", bench.Output, "--no-cache", "--quiet"], cancellationToken: ct);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Equal(BigLayers.Sixteen.Bytes, bench.ExportedBlob(BigLayers.Sixteen.Digest));
+        Assert.Equal(Small.Bytes, bench.ExportedBlob(Small.Digest));
+        Assert.Equal(["out.tar"], Directory.GetFileSystemEntries(Path.GetDirectoryName(bench.Output)!).Select(Path.GetFileName).ToList());
+    }
+
+    private static List<string> BlobNames(ExportBench bench) =>
+        TarContents.Read(bench.Output).Select(e => e.Name).Where(n => n.StartsWith("blobs/sha256/", StringComparison.Ordinal)).ToList();
 }
