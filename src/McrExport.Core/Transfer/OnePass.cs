@@ -5,8 +5,9 @@ namespace McrExport.Transfer;
 
 /// <summary>
 /// Runs the transfer and a one-pass writer side by side: the writer appends each blob the transfer announces through
-/// <see cref="BlobArrivals"/>. The first failure of either stops the other; the transfer's failure reaches the writer
-/// as the end of the arrivals, so its output is never completed (and the atomic output leaves nothing behind).
+/// <see cref="BlobArrivals"/>. The transfer's failure stops the writer (it reaches it as the end of the arrivals, so
+/// its output is never completed and the atomic output leaves nothing behind); the writer's failure does not stop the
+/// transfer, so what it fetched is verified into the cache for the next run. The transfer's error wins over the writer's.
 /// </summary>
 public static class OnePass
 {
@@ -31,18 +32,8 @@ public static class OnePass
             }
         }
 
-        async Task WriteAsync()
-        {
-            try
-            {
-                await write(both.Token).ConfigureAwait(false);
-            }
-            catch
-            {
-                await both.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
+        // A failing writer (a full output disk) lets the transfer finish: every blob it verifies stays in the cache.
+        Task WriteAsync() => write(both.Token);
 
         var transferring = Task.Run(TransferAsync, CancellationToken.None);
         var writing = Task.Run(WriteAsync, CancellationToken.None);
