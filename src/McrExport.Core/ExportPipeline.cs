@@ -46,7 +46,12 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
         {
             // One pass: the tar is written while the blobs arrive, each appended once it is verified in the store.
             var arrivals = new BlobArrivals();
-            var writer = ImageWriters.Create(request.Format, options with { Arrivals = arrivals });
+            // Without a cache, a blob's temporary copy goes as soon as it is in the tar (most never reach the disk).
+            var writer = ImageWriters.Create(request.Format, options with
+            {
+                Arrivals = arrivals,
+                BlobWritten = request.NoCache ? digest => BlobStore.TryDelete(store.PathOf(digest)) : null,
+            });
             var announcing = new ArrivalObserver(observer ?? NullTransferObserver.Instance, arrivals);
             summary = await OnePass.RunAsync(arrivals,
                 ct => FillStoreAsync(plan, store, registries, request.Transfer, announcing, ct),

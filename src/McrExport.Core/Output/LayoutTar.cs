@@ -13,7 +13,8 @@ internal static class LayoutTar
     /// and <c>index.json</c> and the extra files (<c>manifest.json</c>, <c>repositories</c>) last.
     /// </summary>
     public static async Task WriteAsync(TarSink tar, OciLayoutContent content, IReadOnlyList<(string Name, ReadOnlyMemory<byte> Bytes)> extraFiles,
-        IBlobReader blobs, CancellationToken cancellationToken, BlobArrivals? arrivals = null, bool followDownloads = false)
+        IBlobReader blobs, CancellationToken cancellationToken, BlobArrivals? arrivals = null, bool followDownloads = false,
+        Action<McrExport.Model.Digest>? written = null)
     {
         foreach (var directory in content.Directories) await tar.AddDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
         await tar.AddFileAsync(OciLayoutContent.LayoutFileName, content.LayoutFile, cancellationToken).ConfigureAwait(false);
@@ -26,7 +27,7 @@ internal static class LayoutTar
         }
 
         foreach (var blob in content.Blobs.Where(b => b.Bytes is not null)) await AddBlobAsync(tar, blob, blobs, cancellationToken).ConfigureAwait(false);
-        await OnePassTar.WriteBlobsAsync(tar, content.Blobs.Where(b => b.Bytes is null).ToList(), blobs, arrivals, followDownloads, cancellationToken)
+        await OnePassTar.WriteBlobsAsync(tar, content.Blobs.Where(b => b.Bytes is null).ToList(), blobs, arrivals, followDownloads, written, cancellationToken)
             .ConfigureAwait(false);
         await tar.AddFileAsync(OciLayoutContent.IndexFileName, content.IndexFile, cancellationToken).ConfigureAwait(false);
         foreach (var (name, bytes) in extraFiles) await tar.AddFileAsync(name, bytes, cancellationToken).ConfigureAwait(false);

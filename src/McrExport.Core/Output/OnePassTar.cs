@@ -17,7 +17,7 @@ internal static class OnePassTar
     private const int BufferSize = 1 << 20;
 
     public static async Task WriteBlobsAsync(TarSink tar, IReadOnlyList<LayoutBlob> pendingBlobs, IBlobReader blobs, BlobArrivals arrivals,
-        bool follow, CancellationToken cancellationToken)
+        bool follow, Action<Digest>? written, CancellationToken cancellationToken)
     {
         var pending = pendingBlobs.ToDictionary(b => b.Digest);
         follow &= tar.CanRewind;
@@ -26,7 +26,11 @@ internal static class OnePassTar
             var changed = arrivals.Changed;
             if (arrivals.TryTakeArrived(out var digest))
             {
-                if (pending.Remove(digest, out var arrived)) await LayoutTar.AddBlobAsync(tar, arrived, blobs, cancellationToken).ConfigureAwait(false);
+                if (pending.Remove(digest, out var arrived))
+                {
+                    await LayoutTar.AddBlobAsync(tar, arrived, blobs, cancellationToken).ConfigureAwait(false);
+                    written?.Invoke(digest);
+                }
                 continue;
             }
             if (follow && MostToCome(pending.Values, arrivals) is { } growing)
@@ -34,6 +38,7 @@ internal static class OnePassTar
                 if (await FollowAsync(tar, growing, blobs, arrivals, cancellationToken).ConfigureAwait(false))
                 {
                     pending.Remove(growing.Digest);
+                    written?.Invoke(growing.Digest);
                     continue;
                 }
             }

@@ -24,6 +24,9 @@ public sealed record WriterOptions(string OutputPath)
     /// </summary>
     public BlobArrivals? Arrivals { get; init; }
 
+    /// <summary>One pass: told of each blob once its tar entry is complete (a temporary store then lets its copy go).</summary>
+    public Action<McrExport.Model.Digest>? BlobWritten { get; init; }
+
     /// <summary>Whether <paramref name="format"/> with these options can be written in one pass.</summary>
     public bool CanWriteInOnePass(OutputFormat format) =>
         format == OutputFormat.OciTar || (format == OutputFormat.DockerTar && !UncompressedLayers);

@@ -141,17 +141,34 @@ public sealed class OnePassTests
     }
 
     [Fact]
-    public async Task No_cache_export_streams_into_the_tar_and_leaves_no_cache()
+    public async Task No_cache_export_lets_each_temporary_blob_go_once_it_is_in_the_tar()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var bench = await ExportBench.StartAsync(ct, Small, BigLayers.Sixteen);
+        bench.Registry.Faults.Enqueue(BigLayers.Sixteen.Digest, Fault.Stall(BigLayers.Sixteen.Size * 3 / 4, TimeSpan.FromSeconds(15)));
+        var folder = Path.GetDirectoryName(bench.Output)!;
 
-        var result = await CliRunner.RunAsync([bench.Reference, "-o", bench.Output, "--no-cache", "--quiet"], cancellationToken: ct);
+        var export = CliRunner.RunAsync([bench.Reference, "-o", bench.Output, "--no-cache", "--quiet"], cancellationToken: ct);
+        string[] smallCopies = [];
+        long inTar = 0, smallServed = 0;
+        while (!export.IsCompleted && inTar < BigLayers.Sixteen.Size / 2)
+        {
+            await Task.Delay(50, ct);
+            if (bench.Registry.BytesServed(BigLayers.Sixteen.Digest) >= BigLayers.Sixteen.Size) continue;
+            smallServed = bench.Registry.BytesServed(Small.Digest);
+            inTar = Directory.GetFiles(folder, ".out.tar.*").Select(f => new FileInfo(f).Length).DefaultIfEmpty(0).Max();
+            smallCopies = Directory.GetDirectories(folder, ".mcr-export-*")
+                .SelectMany(d => Directory.GetFiles(d, Small.Digest.Encoded, SearchOption.AllDirectories)).ToArray();
+        }
+        var result = await export;
 
         Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(inTar >= BigLayers.Sixteen.Size / 2, $"the temporary tar held {inTar} bytes while the big layer stalled");
+        Assert.Equal(Small.Size, smallServed);
+        Assert.Empty(smallCopies);
         Assert.Equal(BigLayers.Sixteen.Bytes, bench.ExportedBlob(BigLayers.Sixteen.Digest));
         Assert.Equal(Small.Bytes, bench.ExportedBlob(Small.Digest));
-        Assert.Equal(["out.tar"], Directory.GetFileSystemEntries(Path.GetDirectoryName(bench.Output)!).Select(Path.GetFileName).ToList());
+        Assert.Equal(["out.tar"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).ToList());
     }
 
     private static List<string> BlobNames(ExportBench bench) =>
