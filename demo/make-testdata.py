@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Regenerates testdata/demo: a small Windows-like image (manifest list -> schema2 manifest with a foreign base
-layer) and a small Linux image, as deterministic blobs. Run once; the output is committed."""
+"""Writes the demo's images: a small Windows-like image (manifest list -> schema2 manifest with a foreign base layer
+whose URL points at the demo's fwlink-style redirector) and a small Linux image, as deterministic blobs.
+usage: make-testdata.py OUT_DIR FWLINK_HOST:PORT (a loopback address; the URL is part of the manifests)"""
 import gzip, hashlib, io, json, os, sys, tarfile
 
-root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "demo")
+if len(sys.argv) != 3 or not sys.argv[2].startswith("127."):
+    sys.exit("usage: make-testdata.py OUT_DIR FWLINK_HOST:PORT (a loopback address)")
+root, fwlink = sys.argv[1], sys.argv[2]
 blobs = os.path.join(root, "blobs", "sha256")
 os.makedirs(blobs, exist_ok=True)
 
@@ -56,7 +59,7 @@ entries = []
 for version in ["10.0.17763.6532", "10.0.20348.2849"]:
     base = layer([("Files/Windows/System32/kernel-" + version + ".txt", "base layer of windows " + version + "\r\n")])
     update = layer([("Files/Windows/System32/update.txt", "cumulative update " + version + "\r\n")])
-    url = "http://127.0.0.2:8642/fwlink/?linkid=" + version.split(".")[2]
+    url = f"http://{fwlink}/fwlink/?linkid=" + version.split(".")[2]
     entries.append(image({"architecture": "amd64", "os": "windows", "os.version": version}, [base, update], url))
 manifest_list = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json", "manifests": entries}
 refs["windows/servercore:ltsc2019"] = put(compact(manifest_list))["digest"]
@@ -68,7 +71,6 @@ refs["demo/hello:1.0"] = linux["digest"]
 with open(os.path.join(root, "refs.json"), "w") as f:
     json.dump(refs, f, indent=2, sort_keys=True)
     f.write("\n")
-print(json.dumps(refs, indent=2))
 
 with open(os.path.join(root, "foreign-links.txt"), "w") as f:
     for entry in entries:

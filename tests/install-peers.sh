@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the programs the peer tests (tests/McrExport.PeerTests) run against. Idempotent: does nothing when
+# Installs the programs the peer tests (tests/McrExport.PeerTests) run against, and afl-fuzz for tests/fuzz.sh. Idempotent: does nothing when
 # every program is already there. Debian, as root. clang and zlib1g-dev: the demo test packs the Native AOT tool.
 set -euo pipefail
 
@@ -12,6 +12,7 @@ needed=(
   /usr/bin/umoci:umoci
   /usr/bin/oci-image-tool:oci-image-tool
   /bin/busybox:busybox-static
+  /usr/bin/afl-fuzz:afl++
   /usr/bin/clang:clang
   /usr/include/zlib.h:zlib1g-dev
 )

@@ -70,7 +70,12 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             {
                 var (registryHost, targets) = PushTargets.Resolve(set, registry.Destination, request.All);
                 var client = registries.For(new ImageReference(registryHost, "copy", "latest", null));
-                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot));
+                var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot),
+                    Observer: request.PushObserver);
+                // From an archive: every blob is checked before the first request, so a damaged archive sends nothing.
+                if (blobs is ArchiveBlobReader archived)
+                    await ArchivePreflight.CheckAsync(archived, new ImageSet(targets.Select(t => t.Entry).ToList()), request.ForeignLayers, cancellationToken)
+                        .ConfigureAwait(false);
                 var (prepared, staged) = await RegistryForm.PrepareAsync(new ImageSet(targets.Select(t => t.Entry).ToList()), blobs,
                     compress: !request.Uncompressed, Path.Combine(cacheRoot, "tmp"), request.Log, cancellationToken).ConfigureAwait(false);
                 using (staged)
@@ -102,7 +107,8 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
     internal static ImageSet Select(ImageSet set, string? name, bool isDockerName)
     {
         if (name is null) return set;
-        var wanted = isDockerName ? DockerArchiveReader.ParseRepoTag(name) : null;
+        // An OCI entry is asked for by its tag-only ref.name, or by its full name (podman writes ref.name so).
+        var wanted = isDockerName || !ImageReference.IsValidTag(name) ? DockerArchiveReader.ParseRepoTag(name) : null;
         var chosen = set.Entries.Where(e => wanted is not null ? e.Reference == wanted : e.Tag == name).ToList();
         if (chosen.Count == 0)
             throw new NotFoundException($"no image named '{name}' in the source; it has {string.Join(", ", set.Entries.Select(e => e.DisplayName))}");

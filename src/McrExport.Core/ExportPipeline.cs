@@ -136,12 +136,14 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
                 var store = new BlobStore(request.CacheDirectory ?? BlobStore.DefaultRoot());
                 var temp = Path.Combine(store.Root, "tmp");
                 Directory.CreateDirectory(temp);
+                Leftovers.CleanFolder(temp);
                 return new StoreScope(store, null, temp);
             }
             var besideOutput = request.OutputPath == WriterOptions.StandardOutputPath
                 ? Path.GetTempPath()
                 : Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!;
-            var root = Path.Combine(besideOutput, $".mcr-export-{Guid.NewGuid():N}.tmp");
+            if (request.OutputPath != WriterOptions.StandardOutputPath) Leftovers.CleanBeside(request.OutputPath);
+            var root = Path.Combine(besideOutput, $".mcr-export-{Leftovers.NewTag()}.tmp");
             Directory.CreateDirectory(root);
             return new StoreScope(new BlobStore(root), root, Path.Combine(root, "tmp"));
         }

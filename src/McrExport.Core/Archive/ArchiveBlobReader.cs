@@ -19,8 +19,12 @@ public sealed class ArchiveBlobReader(ImageArchive archive, IReadOnlyDictionary<
 
     public bool Contains(Digest digest) => NameOf(digest) is not null;
 
-    public Stream OpenRead(Digest digest) =>
-        archive.OpenRead(NameOf(digest) ?? throw new Errors.IntegrityException($"{archive.Where(LayoutBlob.PathOf(digest))}: missing"));
+    /// <summary>Opens the blob; reading it to its end checks it against <paramref name="digest"/> (<see cref="VerifyingReadStream"/>).</summary>
+    public Stream OpenRead(Digest digest)
+    {
+        var name = NameOf(digest) ?? throw new Errors.IntegrityException($"{archive.Where(LayoutBlob.PathOf(digest))}: missing");
+        return new VerifyingReadStream(archive.OpenRead(name), digest, archive.Where(name));
+    }
 
     /// <summary>The file itself for a folder (so a layout can be hard-linked from it); a path that does not exist for a tar.</summary>
     public string PathOf(Digest digest) =>

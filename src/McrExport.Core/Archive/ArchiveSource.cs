@@ -28,9 +28,11 @@ public static class ArchiveSource
         var files = new Dictionary<Digest, string>();
         if (entries.Count == 0)
         {
+            // Entries of one config and layer files share one node (the reader shares their layer list).
+            var nodes = new Dictionary<IReadOnlyList<DockerArchiveLayer>, Image>(ReferenceEqualityComparer.Instance);
             foreach (var image in docker.Where(d => d.Complete))
             {
-                var node = DockerArchiveReader.ToImage(image);
+                if (!nodes.TryGetValue(image.Layers, out var node)) nodes[image.Layers] = node = DockerArchiveReader.ToImage(image);
                 files.TryAdd(image.ConfigDigest, image.ConfigPath);
                 foreach (var layer in image.Layers) files.TryAdd(layer.Digest, layer.Path);
                 var names = image.RepoTags.Select(DockerArchiveReader.ParseRepoTag).OfType<ImageReference>().ToList();

@@ -9,7 +9,8 @@ namespace McrExport.Archive;
 /// <c>&lt;hex&gt;.json</c> configs, <c>&lt;v1-id&gt;/layer.tar</c>, shared layers as links), Docker 25+ and
 /// containerd (<c>blobs/sha256/…</c>), skopeo and podman (<c>&lt;diff_id&gt;.tar</c> behind links),
 /// go-containerregistry (<c>sha256:&lt;hex&gt;</c> configs, <c>&lt;hex&gt;.tar.gz</c> layers). Every config is
-/// checked against its name; problems are collected, each naming its file.
+/// checked against its name; problems are collected, each naming its file. Each config and layer file is read once
+/// however many entries name it (thousands of tags of one image cost one read).
 /// </summary>
 public static class DockerArchiveReader
 {
@@ -23,6 +24,9 @@ public static class DockerArchiveReader
         if (items.Count == 0) problems.Add($"{where}: lists no image");
 
         var images = new List<DockerArchiveImage>();
+        var configs = new Dictionary<string, (byte[] Bytes, ImageConfig Config, Digest Digest)?>(StringComparer.Ordinal);
+        var layerFiles = new Dictionary<string, (LayerCompression Compression, Digest? Digest)>(StringComparer.Ordinal);
+        var built = new Dictionary<string, IReadOnlyList<DockerArchiveLayer>>(StringComparer.Ordinal);
         foreach (var item in items)
         {
             if (!IsInside(item.Config) || !archive.Contains(item.Config))
@@ -30,20 +34,22 @@ public static class DockerArchiveReader
                 problems.Add($"{where}: Config '{item.Config}' is not a file of the archive");
                 continue;
             }
-            byte[] configBytes;
-            ImageConfig config;
-            try
+            if (!configs.TryGetValue(item.Config, out var read))
             {
-                configBytes = archive.ReadSmall(item.Config);
-                config = ManifestParser.ParseConfig(configBytes);
+                read = ReadConfig(archive, item.Config, problems);
+                configs[item.Config] = read;
             }
-            catch (IntegrityException e) { problems.Add($"{archive.Where(item.Config)}: {e.Message}"); continue; }
-            var configDigest = Digest.Compute(configBytes);
-            if (DigestInName(item.Config) is { } named && named != configDigest)
-                problems.Add($"{archive.Where(item.Config)}: the config hashes to {configDigest}, not to its name");
+            if (read is not var (configBytes, config, configDigest)) continue;
             if (config.DiffIds.Count != item.Layers.Count)
             {
                 problems.Add($"{where}: {item.Config} lists {config.DiffIds.Count} diff_ids but the entry has {item.Layers.Count} layers");
+                continue;
+            }
+            // The same config and layer files named again share the layers read the first time.
+            var key = $"{item.Config}\n{string.Join('\n', item.Layers)}";
+            if (built.TryGetValue(key, out var same))
+            {
+                images.Add(new DockerArchiveImage(item, item.Config, configDigest, configBytes, config, same));
                 continue;
             }
 
@@ -54,8 +60,14 @@ public static class DockerArchiveReader
                 if (!IsInside(path)) { problems.Add($"{where}: layer path '{path}' is not a blob path inside the archive"); continue; }
                 if (!archive.Contains(path)) { problems.Add($"{archive.Where(path)}: missing (layer {i} in manifest.json)"); continue; }
                 var entry = archive.Entries[path];
-                var compression = Sniff(archive, path);
-                var digest = compression == LayerCompression.None ? config.DiffIds[i] : DigestInName(path) ?? HashOf(archive, path);
+                if (!layerFiles.TryGetValue(path, out var file))
+                {
+                    var sniffed = Sniff(archive, path);
+                    file = (sniffed, sniffed == LayerCompression.None ? null : DigestInName(path) ?? HashOf(archive, path));
+                    layerFiles[path] = file;
+                }
+                var compression = file.Compression;
+                var digest = file.Digest ?? config.DiffIds[i];
                 var parts = path.Split('/');
                 var v1Id = parts.Length == 2 && parts[1] == "layer.tar" ? parts[0] : null;
                 layers.Add(new DockerArchiveLayer(i, path, digest, entry.Size, compression, config.DiffIds[i], v1Id)
@@ -63,9 +75,27 @@ public static class DockerArchiveReader
                     Source = item.LayerSources.GetValueOrDefault(config.DiffIds[i].ToString()),
                 });
             }
+            built[key] = layers;
             images.Add(new DockerArchiveImage(item, item.Config, configDigest, configBytes, config, layers));
         }
         return images;
+    }
+
+    /// <summary>A config file read, parsed and checked against the digest its name states; null (with a problem) when it cannot be.</summary>
+    private static (byte[] Bytes, ImageConfig Config, Digest Digest)? ReadConfig(ImageArchive archive, string path, ICollection<string> problems)
+    {
+        byte[] bytes;
+        ImageConfig config;
+        try
+        {
+            bytes = archive.ReadSmall(path);
+            config = ManifestParser.ParseConfig(bytes);
+        }
+        catch (IntegrityException e) { problems.Add($"{archive.Where(path)}: {e.Message}"); return null; }
+        var digest = Digest.Compute(bytes);
+        if (DigestInName(path) is { } named && named != digest)
+            problems.Add($"{archive.Where(path)}: the config hashes to {digest}, not to its name");
+        return (bytes, config, digest);
     }
 
     /// <summary>

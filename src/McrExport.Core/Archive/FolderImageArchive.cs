@@ -1,3 +1,4 @@
+using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Output;
 
@@ -27,6 +28,11 @@ public sealed class FolderImageArchive : ImageArchive
                 continue;
             }
             if (info is not FileInfo file) continue;
+            if (SafeFile.KindOf(info.FullName) is { } kind and not FileKind.Regular)
+            {
+                problems.Add(new UnsafeFileException(Path.Combine(root, name), kind).Message);
+                continue;
+            }
             try { TarEntryName.Validate(name); }
             catch (UnsafePathException e) { problems.Add($"{root}: {e.Message}"); continue; }
             entries[name] = new ArchiveEntry(name, 0, file.Length);
@@ -37,7 +43,13 @@ public sealed class FolderImageArchive : ImageArchive
     public override Stream OpenRead(string name)
     {
         var entry = Entries[name];
-        var file = new FileStream(Path.Combine(_root, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        var path = Path.Combine(_root, name);
+        var file = SafeFile.OpenRead(path, out var identity);
+        if (identity is not null && identity.Size != entry.Size)
+        {
+            file.Dispose();
+            throw new UnsafeFileException(path, $"changed while it was read: {identity.Size} bytes, {entry.Size} when the folder was listed");
+        }
         return new BoundedStream(file, entry.Size);
     }
 }

@@ -9,7 +9,9 @@ namespace McrExport.Archive;
 /// Reads the OCI image layout part of an archive: <c>index.json</c> and the manifests it points at (images with their
 /// configs, artifacts, indexes with the children that are present), each checked against its descriptor. Names come
 /// from <c>io.containerd.image.name</c> and <c>org.opencontainers.image.ref.name</c> (a tag, or a full reference).
-/// Problems are collected, each naming its file, so one bad image does not hide the others.
+/// Problems are collected, each naming its file, so one bad image does not hide the others. Each distinct manifest is
+/// read, checked and parsed once however often it is named (by index.json or by indexes), so time and memory stay
+/// flat in the number of references; the <c>oci-layout</c> file must say a 1.x version.
 /// </summary>
 public static class OciLayoutReader
 {
@@ -31,16 +33,38 @@ public static class OciLayoutReader
             return [];
         }
 
+        if (LayoutVersion.Check(archive) is { } layoutProblem) problems.Add(layoutProblem);
         var entries = new List<SetEntry>();
+        var read = new Dictionary<Digest, ManifestNode?>();
         foreach (var descriptor in index.Manifests)
         {
-            var node = ReadNode(archive, descriptor, problems, top: true);
+            var node = ReadNode(archive, descriptor, problems, read, top: true);
             if (node is not null) entries.Add(Named(node, descriptor));
         }
         return entries;
     }
 
-    private static ManifestNode? ReadNode(ImageArchive archive, Descriptor descriptor, ICollection<string> problems, bool top)
+    /// <summary>
+    /// The node a descriptor names, read once per digest: a later descriptor of the same digest (and the same media
+    /// type and size, else it is read and checked again) shares the first node, with its own descriptor.
+    /// </summary>
+    private static ManifestNode? ReadNode(ImageArchive archive, Descriptor descriptor, ICollection<string> problems, Dictionary<Digest, ManifestNode?> read, bool top)
+    {
+        if (read.TryGetValue(descriptor.Digest, out var known))
+        {
+            // Null: it failed (its problem is listed already) or it is being read (a loop).
+            if (known is null) return null;
+            if (known.Descriptor.Size == descriptor.Size && known.Descriptor.MediaType == descriptor.MediaType)
+                return known.Descriptor == descriptor ? known : known with { Descriptor = descriptor };
+            return ReadNodeOnce(archive, descriptor, problems, read, top);
+        }
+        read[descriptor.Digest] = null;
+        var node = ReadNodeOnce(archive, descriptor, problems, read, top);
+        read[descriptor.Digest] = node;
+        return node;
+    }
+
+    private static ManifestNode? ReadNodeOnce(ImageArchive archive, Descriptor descriptor, ICollection<string> problems, Dictionary<Digest, ManifestNode?> read, bool top)
     {
         var path = archive.Where(LayoutBlob.PathOf(descriptor.Digest));
         var bytes = ReadDocument(archive, descriptor, problems);
@@ -74,7 +98,7 @@ public static class OciLayoutReader
             // An export of one platform keeps the index but only that platform's blobs: absent children are left out.
             if (!archive.ContainsBlob(child.Digest)) continue;
             if (!MediaTypes.IsImageManifest(child.MediaType) && !MediaTypes.IsIndex(child.MediaType)) continue;
-            if (ReadNode(archive, child, problems, top: false) is { } node) children.Add(node);
+            if (ReadNode(archive, child, problems, read, top: false) is { } node) children.Add(node);
         }
         if (top && children.Count == 0) problems.Add($"{path}: none of the index's {index.Manifests.Count} manifests is in the archive");
         return new IndexNode(descriptor, bytes, index, children);

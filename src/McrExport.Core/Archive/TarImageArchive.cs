@@ -1,3 +1,4 @@
+using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Output;
 
@@ -19,8 +20,31 @@ public sealed class TarImageArchive : ImageArchive
 
     public override bool IsFolder => false;
 
-    public static TarImageArchive OpenTar(string path) =>
-        Open(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan));
+    /// <summary>
+    /// Opens a tar file: only a regular file, without following a link; every later read checks that it is still the
+    /// file whose headers were read (same inode, size and change time), so a swap between check and use is refused.
+    /// </summary>
+    public static TarImageArchive OpenTar(string path)
+    {
+        FileIdentity? first = null;
+        var opened = false;
+        return Open(path, () =>
+        {
+            // The first open reads the headers (small reads, seeking); later ones read file bytes in sequence.
+            var file = opened ? SafeFile.OpenRead(path, out var now) : SafeFile.OpenRead(path, out now, TarIndex.Block, FileOptions.None);
+            if (!opened)
+            {
+                (first, opened) = (now, true);
+                return file;
+            }
+            if (first is not null && now is not null && !now.SameContentAs(first))
+            {
+                file.Dispose();
+                throw new UnsafeFileException(path, "changed since its headers were read");
+            }
+            return file;
+        });
+    }
 
     /// <summary>
     /// Indexes a tar given as a factory of seekable streams over the whole of it (a file, or parts read as one);

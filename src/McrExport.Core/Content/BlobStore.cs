@@ -40,19 +40,178 @@ public sealed class BlobStore : IBlobReader
 
     private string LockPathOf(Digest digest) => PartialPathOf(digest) + ".lock";
 
-    /// <summary>True when a verified blob of this digest and size is in the store; records the use.</summary>
+    /// <summary>
+    /// True when a verified blob of this digest and size is in the store and still holds what was verified; records
+    /// the use. A blob whose file changed since it was verified (its stamp differs) is hashed again; one that no
+    /// longer hashes to its name, or is not a regular file, is removed, so the caller fetches it anew.
+    /// </summary>
     public bool Contains(Digest digest, long size)
     {
-        var info = new FileInfo(PathOf(digest));
-        if (!info.Exists) return false;
-        if (info.Length != size) return false;
-        Touch(info.FullName);
+        var path = PathOf(digest);
+        FileIdentity? identity;
+        try { identity = SafeFile.Identify(path); }
+        catch (Exception e) when (e is FileNotFoundException or UnauthorizedAccessException) { return false; }
+        if (identity is null)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length != size) return false;
+            Touch(info.FullName);
+            return true;
+        }
+        if (identity.Kind != FileKind.Regular)
+        {
+            Evict(digest);
+            return false;
+        }
+        if (identity.Size != size) return false;
+        if (!IsTrusted(digest, identity))
+        {
+            try
+            {
+                using var stream = SafeFile.OpenRead(path, out var opened);
+                if (opened is null || !opened.SameContentAs(identity) || !HashesTo(stream, digest))
+                {
+                    Evict(digest);
+                    return false;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or IntegrityException)
+            {
+                Evict(digest);
+                return false;
+            }
+        }
+        Seal(path, digest);
         return true;
     }
 
-    public Stream OpenRead(Digest digest) =>
-        new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize,
-            FileOptions.SequentialScan);
+    /// <summary>
+    /// Opens a verified blob. When its file is not the one that was verified (another inode, size or change time),
+    /// it is hashed again through the open handle first; a blob that changed is removed and is an
+    /// <see cref="DigestMismatchException"/>, so damage in the cache never reaches an output.
+    /// </summary>
+    public Stream OpenRead(Digest digest)
+    {
+        var path = PathOf(digest);
+        var stream = SafeFile.OpenRead(path, out var identity);
+        if (identity is null || IsTrusted(digest, identity)) return stream;
+        try
+        {
+            if (!HashesTo(stream, digest))
+            {
+                stream.Dispose();
+                Evict(digest);
+                throw new DigestMismatchException($"the cached blob {digest} ({path}) changed since it was verified; it was removed from the cache, run again to fetch it");
+            }
+            stream.Position = 0;
+            WriteStamp(digest, identity);
+            return stream;
+        }
+        catch (Exception) when (Dispose(stream))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Hard-links a verified blob to <paramref name="target"/>: only when its file is read-only (0444) and still the
+    /// one that was verified, so an output never shares a writable inode with the cache. False when it cannot be had
+    /// (the caller copies instead).
+    /// </summary>
+    public bool TryLink(Digest digest, string target)
+    {
+        var path = PathOf(digest);
+        FileIdentity? identity;
+        try { identity = SafeFile.Identify(path); }
+        catch (Exception e) when (e is FileNotFoundException or UnauthorizedAccessException) { return false; }
+        if (identity is not { Kind: FileKind.Regular, IsReadOnly: true } || !IsTrusted(digest, identity)) return false;
+        return Output.HardLink.TryCreate(path, target);
+    }
+
+    /// <summary>What a blob's file was when it was last verified: <c>stamps/&lt;alg&gt;/&lt;hex&gt;</c>.</summary>
+    private string StampPathOf(Digest digest) => Path.Combine(Root, "stamps", digest.Algorithm, digest.Encoded);
+
+    private bool IsTrusted(Digest digest, FileIdentity identity)
+    {
+        try
+        {
+            var stampPath = StampPathOf(digest);
+            if (SafeFile.KindOf(stampPath) != FileKind.Regular) return false;
+            var stamp = new FileInfo(stampPath).Length > 256 ? null : FileIdentity.TryParse(File.ReadAllText(stampPath));
+            return stamp is not null && identity.SameContentAs(stamp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>Makes a verified blob read-only, records its use and stamps what it is now.</summary>
+    private void Seal(string path, Digest digest)
+    {
+        MakeReadOnly(path);
+        Touch(path);
+        try
+        {
+            if (SafeFile.Identify(path) is { Kind: FileKind.Regular } now) WriteStamp(digest, now);
+        }
+        catch (Exception e) when (e is FileNotFoundException or UnauthorizedAccessException) { }
+    }
+
+    private void WriteStamp(Digest digest, FileIdentity identity)
+    {
+        var stampPath = StampPathOf(digest);
+        var temp = $"{stampPath}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(stampPath)!);
+            File.WriteAllText(temp, identity.Stamp);
+            File.Move(temp, stampPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    /// <summary>Removes a blob that is no longer what its name says (and its stamp).</summary>
+    private void Evict(Digest digest)
+    {
+        TryDelete(PathOf(digest));
+        TryDelete(StampPathOf(digest));
+    }
+
+    private static bool HashesTo(Stream stream, Digest digest)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(
+            digest.Algorithm == Digest.Sha512 ? System.Security.Cryptography.HashAlgorithmName.SHA512 : System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int read;
+            while ((read = stream.Read(buffer, 0, BufferSize)) > 0) hash.AppendData(buffer, 0, read);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return Digest.FromHash(digest.Algorithm, hash.GetHashAndReset()) == digest;
+    }
+
+    private static bool Dispose(Stream stream)
+    {
+        stream.Dispose();
+        return false;
+    }
+
+    private static void MakeReadOnly(string path)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try
+        {
+            const UnixFileMode readOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            if (File.GetUnixFileMode(path) != readOnly) File.SetUnixFileMode(path, readOnly);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
 
     /// <summary>Stores small bytes (a manifest or config) after checking them against the descriptor.</summary>
     public async Task PutAsync(Descriptor descriptor, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
@@ -66,6 +225,7 @@ public sealed class BlobStore : IBlobReader
         {
             await File.WriteAllBytesAsync(temp, bytes.ToArray(), cancellationToken).ConfigureAwait(false);
             File.Move(temp, target, overwrite: true);
+            Seal(target, descriptor.Digest);
         }
         catch (IOException e) when (DiskErrors.IsDiskFull(e))
         {
@@ -125,7 +285,7 @@ public sealed class BlobStore : IBlobReader
         var target = PathOf(digest);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Move(PartialPathOf(digest), target, overwrite: true);
-        Touch(target);
+        Seal(target, digest);
     }
 
     /// <summary>Every verified blob and every partial download: digest, size and last use.</summary>
@@ -134,27 +294,50 @@ public sealed class BlobStore : IBlobReader
     private IEnumerable<CachedBlob> ListUnder(string folder, bool partial)
     {
         var root = Path.Combine(Root, folder);
-        if (!Directory.Exists(root)) yield break;
+        if (!IsRealDirectory(root)) yield break;
         foreach (var algorithmDir in Directory.EnumerateDirectories(root))
-        foreach (var file in Directory.EnumerateFiles(algorithmDir))
         {
-            if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(file)}", out var digest)) continue;
-            var info = new FileInfo(file);
-            yield return new CachedBlob(digest, info.Length, info.LastWriteTimeUtc, partial);
+            if (!IsRealDirectory(algorithmDir)) continue;
+            foreach (var file in Directory.EnumerateFiles(algorithmDir))
+            {
+                if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(file)}", out var digest)) continue;
+                if (!IsRealFile(file)) continue;
+                var info = new FileInfo(file);
+                yield return new CachedBlob(digest, info.Length, info.LastWriteTimeUtc, partial);
+            }
         }
+    }
+
+    /// <summary>A folder of the cache that is a folder itself, not a link to one elsewhere.</summary>
+    private static bool IsRealDirectory(string path)
+    {
+        try { return SafeFile.KindOf(path) == FileKind.Directory; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    private static bool IsRealFile(string path)
+    {
+        try { return SafeFile.KindOf(path) == FileKind.Regular; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
     /// <summary>Deletes blobs (and partial downloads) last used before <paramref name="olderThan"/>; returns what went.</summary>
     public IReadOnlyList<CachedBlob> Prune(DateTime olderThan)
     {
+        if (IsRealDirectory(Path.Combine(Root, "tmp"))) Leftovers.CleanFolder(Path.Combine(Root, "tmp"));
         var removed = new List<CachedBlob>();
         foreach (var blob in List().ToList())
         {
             if (blob.LastUsedUtc >= olderThan) continue;
             var path = blob.Partial ? PartialPathOf(blob.Digest) : PathOf(blob.Digest);
-            if (!TryDelete(path)) continue;
-            removed.Add(blob);
-            if (blob.Partial) TryDelete(path + SegmentsSuffix);
+            // Checked again right before the delete: a folder swapped for a link since the listing is not entered.
+            if (!IsRealDirectory(Path.GetDirectoryName(path)!) || !IsRealDirectory(Path.GetDirectoryName(Path.GetDirectoryName(path))!) || !IsRealFile(path)) continue;
+            if (TryDelete(path))
+            {
+                if (!blob.Partial) TryDelete(StampPathOf(blob.Digest));
+                else if (IsRealFile(path + SegmentsSuffix)) TryDelete(path + SegmentsSuffix);
+                removed.Add(blob);
+            }
         }
         PruneStraySegmentRecords(olderThan);
         return removed;
@@ -170,9 +353,9 @@ public sealed class BlobStore : IBlobReader
     private void PruneStraySegmentRecords(DateTime olderThan)
     {
         var root = Path.Combine(Root, "partial");
-        if (!Directory.Exists(root)) return;
-        foreach (var algorithmDir in Directory.EnumerateDirectories(root))
-        foreach (var record in Directory.EnumerateFiles(algorithmDir, "*" + SegmentsSuffix))
+        if (!IsRealDirectory(root)) return;
+        foreach (var algorithmDir in Directory.EnumerateDirectories(root).Where(IsRealDirectory))
+        foreach (var record in Directory.EnumerateFiles(algorithmDir, "*" + SegmentsSuffix).Where(IsRealFile))
         {
             var partial = record[..^SegmentsSuffix.Length];
             if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(partial)}", out _)) continue;

@@ -6,8 +6,8 @@ namespace McrExport.Copy;
 
 /// <summary>
 /// One side of a copy, in skopeo's transport syntax: <c>docker://REFERENCE</c>, <c>docker-archive:PATH[:NAME:TAG]</c>,
-/// <c>oci:PATH[:TAG]</c>, <c>oci-archive:PATH[:TAG]</c>; a bare existing path or a reference with a registry host is
-/// inferred.
+/// <c>oci:PATH[:REF]</c>, <c>oci-archive:PATH[:REF]</c> (REF a tag, or a full name as podman writes <c>ref.name</c>);
+/// a bare existing path or a reference with a registry host is inferred.
 /// </summary>
 public abstract record CopyEndpoint
 {
@@ -52,8 +52,8 @@ public abstract record CopyEndpoint
         var name = colon < 0 ? null : rest[(colon + 1)..];
         if (path.Length == 0) throw new UsageException($"no path in '{rest}'");
         if (name is { Length: 0 }) name = null;
-        if (name is not null && !nameIsReference && !ImageReference.IsValidTag(name))
-            throw new UsageException($"'{name}' is not a valid tag for an OCI layout entry");
+        if (name is not null && !nameIsReference && !ImageReference.IsValidTag(name) && McrExport.Archive.DockerArchiveReader.ParseRepoTag(name) is null)
+            throw new UsageException($"'{name}' is neither a tag nor an image name for an OCI layout entry");
         if (isSource && !File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"'{path}' does not exist");
         return new ArchiveEndpoint(path, format, name);
     }

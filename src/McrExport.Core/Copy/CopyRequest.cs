@@ -29,4 +29,7 @@ public sealed record CopyRequest(CopyEndpoint Source, CopyEndpoint Destination)
     public string? CacheDirectory { get; init; }
 
     public Action<string>? Log { get; init; }
+
+    /// <summary>Hears each blob of a push to a registry destination (progress).</summary>
+    public IPushObserver? PushObserver { get; init; }
 }

@@ -19,6 +19,17 @@ public sealed record RetryPolicy(int MaxRetries = 5, TimeSpan? BaseDelay = null,
         return TimeSpan.FromMilliseconds(jittered);
     }
 
+    /// <summary>Where retries are announced; the same listeners for every copy of this policy.</summary>
+    public RetryNotices Notices { get; init; } = new();
+
+    /// <summary>The wait before retry <paramref name="attempt"/> of <paramref name="what"/>, announced to <see cref="Notices"/>.</summary>
+    public TimeSpan DelayFor(int attempt, TimeSpan? retryAfter, string what, string reason)
+    {
+        var delay = DelayFor(attempt, retryAfter);
+        Notices.Announce(new RetryNotice(what, reason, attempt, MaxRetries, delay));
+        return delay;
+    }
+
     /// <summary>True for status codes worth another try: 408, 429, 5xx.</summary>
     public static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;

@@ -88,7 +88,10 @@ public sealed partial record ImageReference(string Registry, string Repository, 
             if (first.Contains('.') || first.Contains(':') || first == "localhost" || first.Any(char.IsAsciiLetterUpper))
             {
                 if (!HostPattern().IsMatch(first)) throw new InvalidReferenceException(input, $"'{first}' is not a valid registry host");
-                registry = first.ToLowerInvariant();
+                // Host names are case-insensitive, but one without '.', ':' or "localhost" is a host only by its
+                // capitals (Docker's rule): lowercased, it would print as a path component of the default registry.
+                var lower = first.ToLowerInvariant();
+                registry = lower.Contains('.') || lower.Contains(':') || lower == "localhost" ? lower : first;
                 rest = rest[(slash + 1)..];
             }
         }

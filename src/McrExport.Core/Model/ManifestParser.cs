@@ -5,7 +5,8 @@ namespace McrExport.Model;
 
 /// <summary>
 /// Parses registry documents (image manifests, indexes, configs) strictly: size limit, valid JSON, required fields,
-/// media type consistent with content, digests validated. Every failure is an <see cref="InvalidManifestException"/>.
+/// media type consistent with content, digests validated, text that is UTF-8 (and escapes that are UTF-16). Every
+/// failure is an <see cref="InvalidManifestException"/>.
 /// </summary>
 public static class ManifestParser
 {
@@ -20,6 +21,12 @@ public static class ManifestParser
     public static object Parse(ReadOnlySpan<byte> bytes, string? contentType, string what = "manifest")
     {
         using var doc = Open(bytes, what);
+        try { return Parse(doc, contentType, what); }
+        catch (InvalidOperationException e) { throw BadText(what, e); }
+    }
+
+    private static object Parse(JsonDocument doc, string? contentType, string what)
+    {
         var root = doc.RootElement;
         var declared = GetString(root, "mediaType");
         var schemaVersion = root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number && sv.TryGetInt32(out var v) ? v : 0;
@@ -70,7 +77,12 @@ public static class ManifestParser
     public static ImageConfig ParseConfig(ReadOnlySpan<byte> bytes)
     {
         using var doc = Open(bytes, "config");
-        var root = doc.RootElement;
+        try { return ParseConfig(doc.RootElement); }
+        catch (InvalidOperationException e) { throw BadText("config", e); }
+    }
+
+    private static ImageConfig ParseConfig(JsonElement root)
+    {
         var os = GetString(root, "os") ?? throw new InvalidManifestException("the image config has no 'os'");
         var arch = GetString(root, "architecture") ?? throw new InvalidManifestException("the image config has no 'architecture'");
         if (!root.TryGetProperty("rootfs", out var rootfs) || rootfs.ValueKind != JsonValueKind.Object
@@ -113,6 +125,8 @@ public static class ManifestParser
         if (bytes.Length > MaxDocumentSize)
             throw new InvalidManifestException($"the {what} is {bytes.Length} bytes, more than the limit of {MaxDocumentSize}");
         if (bytes.IsEmpty) throw new InvalidManifestException($"the {what} is empty");
+        // JSON is UTF-8 (RFC 8259); System.Text.Json checks that only when a string is read, and then throws InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new InvalidManifestException($"the {what} is not valid UTF-8 text");
         try
         {
             var doc = JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { MaxDepth = 64 });
@@ -128,6 +142,10 @@ public static class ManifestParser
             throw new InvalidManifestException($"the {what} is not valid JSON: {e.Message}", e);
         }
     }
+
+    /// <summary>A string the reader cannot turn into text (a lone surrogate escape such as <c>\ud800</c>).</summary>
+    private static InvalidManifestException BadText(string what, InvalidOperationException e) =>
+        new($"the {what} holds a string that is not valid text: {e.Message}", e);
 
     private static List<Descriptor> ReadDescriptors(JsonElement root, string property, string what)
     {

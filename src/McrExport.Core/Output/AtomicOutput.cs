@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using McrExport.Content;
 using McrExport.Errors;
 
@@ -35,6 +34,7 @@ public static class AtomicOutput
         var target = Path.GetFullPath(path);
         if (Directory.Exists(target))
             throw new UsageException($"the output '{path}' is a folder; give a file name for a tar output");
+        Leftovers.CleanBeside(target);
         var temp = TempPathBeside(target);
         try
         {
@@ -77,6 +77,7 @@ public static class AtomicOutput
                 Hint = "give a new folder name, or remove the folder first",
             };
 
+        Leftovers.CleanBeside(target);
         var temp = TempPathBeside(target);
         string? aside = null;
         try
@@ -111,12 +112,14 @@ public static class AtomicOutput
         }
     }
 
-    /// <summary><c>&lt;dir&gt;/.&lt;name&gt;.&lt;random&gt;.partial</c> (or another suffix) beside <paramref name="target"/>.</summary>
+    /// <summary>
+    /// <c>&lt;dir&gt;/.&lt;name&gt;.&lt;pid&gt;-&lt;random&gt;.partial</c> (or another suffix) beside <paramref name="target"/>;
+    /// the process id lets a later run tell a leftover of a killed run (<see cref="Leftovers"/>).
+    /// </summary>
     public static string TempPathBeside(string target, string suffix = "partial")
     {
         var directory = Path.GetDirectoryName(target) ?? throw new UsageException($"'{target}' has no parent folder");
-        var random = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        return Path.Combine(directory, $".{Path.GetFileName(target)}.{random}.{suffix}");
+        return Path.Combine(directory, $".{Path.GetFileName(target)}.{Leftovers.NewTag()}.{suffix}");
     }
 
     private static bool IsReplaceable(string directory) =>

@@ -4,7 +4,8 @@ namespace McrExport.Output;
 
 /// <summary>
 /// Creates hard links (.NET has no API for them): <c>link(2)</c> on Unix, <c>CreateHardLinkW</c> on Windows. Every
-/// failure (another file system, no permission, no support) just returns false so the caller can copy instead.
+/// failure (another file system, no permission, no support) just returns false so the caller can copy instead. Only a
+/// read-only file (no write bit, e.g. 0444) is linked, so the new name cannot be used to change the original.
 /// </summary>
 internal static class HardLink
 {
@@ -12,12 +13,15 @@ internal static class HardLink
     {
         try
         {
+            if (Content.SafeFile.Identify(existingFile) is { } identity && (identity.Kind != Content.FileKind.Regular || !identity.IsReadOnly)) return false;
             return OperatingSystem.IsWindows()
                 ? CreateHardLinkW(newLink, existingFile, IntPtr.Zero)
                 : link(existingFile, newLink) == 0;
         }
         catch (DllNotFoundException) { return false; }
         catch (EntryPointNotFoundException) { return false; }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     [DllImport("libc", EntryPoint = "link", SetLastError = true)]

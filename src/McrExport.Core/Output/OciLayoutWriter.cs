@@ -49,7 +49,8 @@ public sealed class OciLayoutWriter(WriterOptions options) : IImageWriter
     private async Task LinkOrCopyAsync(IBlobReader blobs, LayoutBlob blob, string target, CancellationToken cancellationToken)
     {
         var source = blobs.PathOf(blob.Digest);
-        if (Options.HardLinks && File.Exists(source) && HardLink.TryCreate(source, target)) return;
+        if (Options.HardLinks && (blobs is BlobStore store ? store.TryLink(blob.Digest, target) : File.Exists(source) && HardLink.TryCreate(source, target)))
+            return;
         await using var input = blobs.OpenRead(blob.Digest);
         await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
         await input.CopyToAsync(output, BufferSize, cancellationToken).ConfigureAwait(false);

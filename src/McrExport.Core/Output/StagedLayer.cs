@@ -30,7 +30,7 @@ public sealed class StagedLayer : IDisposable
         string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(directory, $".mcr-export-layer-{diffId.Short}-{Guid.NewGuid():N}.tar");
+        var path = System.IO.Path.Combine(directory, $".mcr-export-{Leftovers.NewTag()}-layer-{diffId.Short}.tar");
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {

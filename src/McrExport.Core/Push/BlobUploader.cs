@@ -69,19 +69,20 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     {
         if (location is null && size > chunkSize && await ResumableAsync(repository, digest, size, cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            log?.Invoke($"resuming {digest.Short} at {stored.Offset} bytes");
+            log?.Invoke($"resuming the saved upload of {digest.Short} to {repository} at {Content.DiskErrors.FormatSize(stored.Offset)} of {Content.DiskErrors.FormatSize(size)}");
             var resumed = await UploadChunksAsync(repository, digest, size, open, stored.Location, stored.Offset, cancellationToken).ConfigureAwait(false);
             return (BlobAction.UploadedChunked, resumed with { Resumes = resumed.Resumes + 1 });
         }
-        location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
         if (size <= chunkSize)
         {
+            // The whole blob is read and checked before the request that carries it (and names its digest) is sent.
+            var bytes = await ReadCheckedAsync(digest, size, open, cancellationToken).ConfigureAwait(false);
+            location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
             await client.WithRetriesAsync(async ct =>
             {
                 using var response = await client.SendAsync(HttpMethod.Put, WithDigest(location, digest), PushScope(repository), request =>
                 {
-                    request.Content = new StreamContent(open());
-                    request.Content.Headers.ContentLength = size;
+                    request.Content = new ByteArrayContent(bytes);
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 }, ct).ConfigureAwait(false);
                 await client.EnsureSuccessAsync(response, $"uploading {digest} to {repository}", ct).ConfigureAwait(false);
@@ -89,6 +90,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             }, cancellationToken).ConfigureAwait(false);
             return (BlobAction.UploadedMonolithic, UploadRecovery.None);
         }
+        location ??= await StartAsync(repository, cancellationToken).ConfigureAwait(false);
         var recovery = await UploadChunksAsync(repository, digest, size, open, location, 0, cancellationToken).ConfigureAwait(false);
         return (BlobAction.UploadedChunked, recovery);
     }
@@ -105,13 +107,25 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
         var restarts = 0;
         var failures = 0;
         var buffer = new byte[(int)Math.Min(chunkSize, size)];
+        // The hash of bytes [0, hashed) exactly as read for sending; the closing PUT goes out only when it matches.
+        using var hash = digest.CreateHasher();
+        long hashed = 0;
         while (offset < size)
         {
             var length = (int)Math.Min(chunkSize, size - offset);
+            if (offset < hashed)
+            {
+                hash.GetHashAndReset();
+                hashed = 0;
+            }
             await using (var source = open())
             {
-                Skip(source, offset);
-                await source.ReadExactlyAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                Skip(source, hashed);
+                await HashForwardAsync(source, hash, offset - hashed, cancellationToken).ConfigureAwait(false);
+                hashed = offset;
+                await ReadFullAsync(source, buffer.AsMemory(0, length), digest, cancellationToken).ConfigureAwait(false);
+                hash.AppendData(buffer, 0, length);
+                hashed += length;
             }
             try
             {
@@ -123,21 +137,30 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             catch (Exception e) when (e is TransientNetworkException or TransientStatusException)
             {
                 if (++failures > client.Retry.MaxRetries) throw e is TransientStatusException s ? s.Final : ((TransientNetworkException)e).ToFinal(failures);
-                await Task.Delay(client.Retry.DelayFor(failures), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(client.Retry.DelayFor(failures, null, $"{digest.Short} to {repository}", e.Message), cancellationToken).ConfigureAwait(false);
                 try
                 {
                     (location, offset) = await StatusAsync(repository, location, cancellationToken).ConfigureAwait(false);
                     resumes++;
+                    log?.Invoke($"resuming the upload of {digest.Short} to {repository} at {Content.DiskErrors.FormatSize(offset)} of {Content.DiskErrors.FormatSize(size)}");
                     await RememberAsync(repository, digest, location, offset, cancellationToken).ConfigureAwait(false);
                 }
                 catch (NotFoundException)
                 {
+                    log?.Invoke($"{client.Registry} refused the upload of {digest.Short} to {repository} (it no longer knows it), starting over");
                     Forget(repository, digest);
                     location = await StartAsync(repository, cancellationToken).ConfigureAwait(false);
                     offset = 0;
                     restarts++;
                 }
             }
+        }
+        var sent = Digest.FromHash(digest.Algorithm, hash.GetHashAndReset());
+        if (sent != digest)
+        {
+            Forget(repository, digest);
+            throw new DigestMismatchException(
+                $"the {size} bytes read for blob {digest} hash to {sent}; the archive does not hold what its manifest says (the upload to {repository} was not completed)");
         }
         await client.WithRetriesAsync(async ct =>
         {
@@ -178,6 +201,7 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             || await ProbeAsync(repository, stored.Location, cancellationToken).ConfigureAwait(false) is not { } probed
             || probed.Offset > size)
         {
+            log?.Invoke($"{client.Registry} refused the saved upload of {digest.Short} to {repository} (it stood at {Content.DiskErrors.FormatSize(stored.Offset)}), starting over");
             Forget(repository, digest);
             return null;
         }
@@ -266,17 +290,64 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
             return digest;
         }, cancellationToken);
 
+    /// <summary>Reads exactly <paramref name="size"/> bytes and checks that there are no more and that they hash to <paramref name="digest"/>.</summary>
+    internal static async Task<byte[]> ReadCheckedAsync(Digest digest, long size, UploadSource open, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[size];
+        await using (var source = open())
+        {
+            await ReadFullAsync(source, bytes, digest, cancellationToken).ConfigureAwait(false);
+            if (await source.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) > 0)
+                throw new DigestMismatchException($"blob {digest} has more than the {size} bytes its descriptor says; nothing was sent");
+        }
+        var actual = Digest.Compute(bytes, digest.Algorithm);
+        if (actual != digest)
+            throw new DigestMismatchException($"the {size} bytes of blob {digest} hash to {actual}; nothing was sent");
+        return bytes;
+    }
+
+    private static async Task ReadFullAsync(Stream source, Memory<byte> buffer, Digest digest, CancellationToken cancellationToken)
+    {
+        var read = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read < buffer.Length)
+            throw new DigestMismatchException($"blob {digest} ended early: it is shorter than its descriptor says");
+    }
+
+    /// <summary>Reads and hashes <paramref name="count"/> bytes (what an earlier run already sent), so the final hash covers them.</summary>
+    private static async Task HashForwardAsync(Stream source, System.Security.Cryptography.IncrementalHash hash, long count, CancellationToken cancellationToken)
+    {
+        if (count <= 0) return;
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            var left = count;
+            while (left > 0)
+            {
+                var read = await source.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, left)), cancellationToken).ConfigureAwait(false);
+                if (read == 0) throw new DigestMismatchException("the blob ended before the resume offset");
+                hash.AppendData(scratch, 0, read);
+                left -= read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
     private static void Skip(Stream source, long offset)
     {
         if (offset == 0) return;
+        if (source is Observing.ObservedStream observed) { Skip(observed.Inner, offset); return; }
         if (source.CanSeek) { source.Seek(offset, SeekOrigin.Current); return; }
         if (source is Archive.BoundedStream bounded) { bounded.Skip(offset); return; }
+        if (source is Archive.VerifyingReadStream verifying) { verifying.Skip(offset); return; }
         var scratch = new byte[81920];
         var left = offset;
         while (left > 0)
         {
             var read = source.Read(scratch, 0, (int)Math.Min(scratch.Length, left));
-            if (read == 0) throw new EndOfStreamException("the blob ended before the resume offset");
+            if (read == 0) throw new DigestMismatchException("the blob ended before the resume offset");
             left -= read;
         }
     }

@@ -2,11 +2,12 @@ namespace McrExport.Push;
 
 /// <summary>
 /// How a push behaves: foreign layers, chunk size, parallel uploads, a line-per-step log, and where unfinished
-/// chunked uploads are recorded for a later run to continue (none when null).
+/// chunked uploads are recorded for a later run to continue (none when null), and who hears each blob's progress.
 /// </summary>
 public sealed record PushOptions(
     ForeignLayerMode ForeignLayers = ForeignLayerMode.LeaveForeign,
     long ChunkSize = BlobUploader.DefaultChunkSize,
     int Parallelism = 3,
     Action<string>? Log = null,
-    UploadStateStore? Uploads = null);
+    UploadStateStore? Uploads = null,
+    IPushObserver? Observer = null);

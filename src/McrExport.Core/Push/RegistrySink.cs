@@ -104,7 +104,10 @@ public sealed class RegistrySink(IBlobReader blobs, RegistryClient client, PushO
                 return;
             }
         }
-        var (action, recovery) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size, () => blobs.OpenRead(blob.Digest), session, cancellationToken)
+        var observer = options.Observer ?? NullPushObserver.Instance;
+        observer.Started(blob, repository);
+        var (action, recovery) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size,
+                () => new Observing.ObservedStream(blobs.OpenRead(blob.Digest), n => observer.Progress(blob, n)), session, cancellationToken)
             .ConfigureAwait(false);
         _holder.TryAdd(blob.Digest, repository);
         Record(repository, blob, action, recovery);
@@ -114,6 +117,7 @@ public sealed class RegistrySink(IBlobReader blobs, RegistryClient client, PushO
     {
         recovery ??= UploadRecovery.None;
         _records.Enqueue(new BlobPushRecord(repository, blob.Digest, blob.Size, action, recovery.Resumes, recovery.Restarts));
+        options.Observer?.Completed(blob, repository, action);
         if (action != BlobAction.Skipped)
             options.Log?.Invoke($"{action switch
             {

@@ -183,12 +183,12 @@ public sealed class RegistryClient
             catch (TransientNetworkException e)
             {
                 if (attempt > Retry.MaxRetries) throw e.ToFinal(attempt);
-                await Task.Delay(Retry.DelayFor(attempt), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Retry.DelayFor(attempt, null, Registry, e.Message), cancellationToken).ConfigureAwait(false);
             }
             catch (TransientStatusException e)
             {
                 if (attempt > Retry.MaxRetries) throw e.Final;
-                await Task.Delay(Retry.DelayFor(attempt, e.RetryAfter), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Retry.DelayFor(attempt, e.RetryAfter, Registry, e.Message), cancellationToken).ConfigureAwait(false);
             }
         }
     }

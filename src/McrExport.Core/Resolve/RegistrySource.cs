@@ -107,7 +107,11 @@ public sealed class RegistrySource(RegistryClientPool registries, Platform host)
         if (store is null || config.Size > ManifestParser.MaxDocumentSize || !store.Contains(config.Digest, config.Size)) return null;
         try
         {
-            var bytes = File.ReadAllBytes(store.PathOf(config.Digest));
+            // Through the store: a regular file only, not followed through a link, re-hashed when its stamp changed.
+            using var stream = store.OpenRead(config.Digest);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            var bytes = buffer.ToArray();
             BlobVerifier.Check(config, bytes, "the cache");
             return bytes;
         }

@@ -17,9 +17,20 @@ namespace McrExport.Verify;
 public static class ArchiveVerifier
 {
     public static Task<VerifyResult> VerifyAsync(string path, CancellationToken cancellationToken) =>
-        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), cancellationToken);
+        VerifyAsync(path, BlobScan.DefaultExpansionLimit, cancellationToken);
 
-    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Verifies with a bound on how far one layer may expand (<see cref="BlobScan.ExpansionLimitOption"/>);
+    /// <paramref name="observer"/> hears each file as it is read (progress).
+    /// </summary>
+    public static Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken, IVerifyObserver? observer = null) =>
+        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), expansionLimit, cancellationToken, observer);
+
+    public static Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken) =>
+        VerifyAsync(content, BlobScan.DefaultExpansionLimit, cancellationToken);
+
+    public static async Task<VerifyResult> VerifyAsync(ArchiveContent content, long expansionLimit, CancellationToken cancellationToken,
+        IVerifyObserver? observer = null)
     {
         var archive = content.Archive;
         var list = new List<string>(content.Problems);
@@ -42,6 +53,8 @@ public static class ArchiveVerifier
         }
         if (content.HasIndex && !archive.Contains(OciLayoutContent.LayoutFileName))
             list.Add($"{archive.Where(OciLayoutContent.LayoutFileName)}: missing beside index.json");
+        // With index.json the layout reader has checked oci-layout already.
+        if (!content.HasIndex && LayoutVersion.Check(archive) is { } layoutProblem) list.Add(layoutProblem);
         if (archive.Contains(DockerArchiveManifest.ManifestFileName))
             images.AddRange(CheckDockerImages(content, fromLayout, expectations, list));
 
@@ -79,8 +92,11 @@ public static class ArchiveVerifier
             expectations.TryGetValue(file.Entry.Name, out var expected);
             var where = archive.Where(file.Entry.Name);
             var algorithm = file.Named?.Algorithm ?? Digest.Sha256;
-            await using var stream = archive.OpenRead(file.Entry.Name);
-            var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, ct).ConfigureAwait(false);
+            observer?.Started(file.Entry.Name, file.Entry.Size);
+            await using var stream = observer is null ? archive.OpenRead(file.Entry.Name)
+                : new Observing.ObservedStream(archive.OpenRead(file.Entry.Name), n => observer.Progress(file.Entry.Name, n));
+            var scan = await BlobScan.RunAsync(stream, algorithm, expected?.Compression, expansionLimit, ct).ConfigureAwait(false);
+            observer?.Completed(file.Entry.Name);
             Interlocked.Add(ref bytes, scan.Size);
             if (scan.Size != file.Entry.Size)
                 problems.Add($"{where}: only {scan.Size} of its {file.Entry.Size} bytes could be read (truncated)");
@@ -155,6 +171,7 @@ public static class ArchiveVerifier
                 if (entry.Reference?.FamiliarNameWithTag is { } name) names.Add(name);
             }
         var tops = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var tagsByConfig = new Dictionary<Digest, HashSet<string>>();
 
         foreach (var docker in content.DockerImages)
         {
@@ -175,8 +192,14 @@ public static class ArchiveVerifier
             if (fromLayout)
             {
                 if (image is null) problems.Add($"{where}: the image with config {docker.ConfigDigest} is not in index.json");
-                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected && !expected.SetEquals(repoTags))
-                    problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                else if (repoTags.Count > 0 && namesByConfig.GetValueOrDefault(docker.ConfigDigest) is { Count: > 0 } expected)
+                {
+                    // Two manifests over one config (ctr export of both) are two entries, each with its own names.
+                    if (!repoTags.IsSubsetOf(expected))
+                        problems.Add($"{where}: RepoTags [{string.Join(", ", docker.RepoTags)}] of {docker.ConfigDigest.Short} disagree with index.json names [{string.Join(", ", expected)}]");
+                    else if (!tagsByConfig.TryGetValue(docker.ConfigDigest, out var seen)) tagsByConfig[docker.ConfigDigest] = [.. repoTags];
+                    else seen.UnionWith(repoTags);
+                }
             }
             else
             {
@@ -188,9 +211,14 @@ public static class ArchiveVerifier
                 var top = docker.Layers[^1];
                 var ids = new List<string> { top.DiffId.Encoded, top.Digest.Encoded };
                 if (top.V1Id is { } v1) ids.Insert(0, v1);
+                ids.AddRange(LinkedV1Ids(archive, top.Path));
                 foreach (var tag in docker.RepoTags) tops[tag] = ids;
             }
         }
+
+        foreach (var (config, seen) in tagsByConfig)
+            if (namesByConfig[config] is var expected && !expected.SetEquals(seen))
+                problems.Add($"{where}: RepoTags [{string.Join(", ", seen)}] of {config.Short} disagree with index.json names [{string.Join(", ", expected)}]");
 
         if (fromLayout)
         {
@@ -206,11 +234,28 @@ public static class ArchiveVerifier
         if (archive.Contains(DockerArchiveManifest.RepositoriesFileName))
         {
             var known = new HashSet<string>(StringComparer.Ordinal);
+            // An unreadable manifest.json is reported already; repositories is not judged against it.
+            var readable = true;
             try { known.UnionWith(DockerManifestItem.Parse(archive.ReadSmall(DockerArchiveManifest.ManifestFileName)).SelectMany(i => i.RepoTags)); }
-            catch (IntegrityException) { }
-            CheckRepositories(archive, tops, known, problems);
+            catch (IntegrityException) { readable = false; }
+            if (readable) CheckRepositories(archive, tops, known, problems);
         }
         return reported;
+    }
+
+    /// <summary>
+    /// The v1 ids whose <c>&lt;id&gt;/layer.tar</c> is a link to <paramref name="layerPath"/> (skopeo and podman write
+    /// <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder).
+    /// </summary>
+    private static IEnumerable<string> LinkedV1Ids(ImageArchive archive, string layerPath)
+    {
+        if (archive.IsFolder || !archive.Entries.TryGetValue(layerPath, out var layer)) yield break;
+        foreach (var entry in archive.Entries.Values)
+        {
+            var parts = entry.Name.Split('/');
+            if (parts.Length == 2 && parts[1] == "layer.tar" && entry.Name != layerPath && entry.Offset == layer.Offset && entry.Size == layer.Size)
+                yield return parts[0];
+        }
     }
 
     /// <summary><c>repositories</c>: every name is in <c>RepoTags</c> and points at its image's top layer (v1 id, or diff_id as Docker 25+ writes).</summary>

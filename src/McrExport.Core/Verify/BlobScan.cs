@@ -13,8 +13,25 @@ public sealed record BlobScan(Digest Digest, long Size, Digest? DiffId, string? 
 {
     private const int BufferSize = 1 << 20;
 
+    /// <summary>
+    /// How far a layer may expand by default: generous for real images (Windows base layers expand to about 10 GB),
+    /// and a bound on a decompression bomb (a 32 MiB zstd layer can expand to 1 TiB).
+    /// </summary>
+    public const long DefaultExpansionLimit = 64L << 30;
+
+    /// <summary>The option that sets the limit, named in the message when a layer passes it.</summary>
+    public const string ExpansionLimitOption = "--max-uncompressed-size";
+
     /// <summary>Reads <paramref name="stream"/> once; decompresses with <paramref name="compression"/> when it is given.</summary>
-    public static async Task<BlobScan> RunAsync(Stream stream, string algorithm, LayerCompression? compression, CancellationToken cancellationToken)
+    public static Task<BlobScan> RunAsync(Stream stream, string algorithm, LayerCompression? compression, CancellationToken cancellationToken) =>
+        RunAsync(stream, algorithm, compression, DefaultExpansionLimit, cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> once; decompresses with <paramref name="compression"/> when it is given, and stops
+    /// decompressing (a <see cref="DecompressError"/>) once more than <paramref name="expansionLimit"/> bytes came out.
+    /// </summary>
+    public static async Task<BlobScan> RunAsync(Stream stream, string algorithm, LayerCompression? compression, long expansionLimit,
+        CancellationToken cancellationToken)
     {
         var hashing = new HashingStream(stream, algorithm);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -29,9 +46,19 @@ public sealed record BlobScan(Digest Digest, long Size, Digest? DiffId, string? 
                 {
                     await using var decompressed = Decompress(hashing, c);
                     int read;
+                    long expanded = 0;
                     while ((read = await decompressed.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        expanded += read;
+                        if (expanded > expansionLimit)
+                        {
+                            error = $"it expands to more than {Content.DiskErrors.FormatSize(expansionLimit)}, the limit {ExpansionLimitOption} sets " +
+                                $"(after {Content.DiskErrors.FormatSize(hashing.Count)} of its bytes); raise it if the layer is real";
+                            break;
+                        }
                         diffHasher.AppendData(buffer, 0, read);
-                    diffId = Digest.FromHash(Digest.Sha256, diffHasher.GetHashAndReset());
+                    }
+                    if (error is null) diffId = Digest.FromHash(Digest.Sha256, diffHasher.GetHashAndReset());
                 }
                 catch (Exception e) when (e is InvalidDataException or ZstdException or EndOfStreamException)
                 {

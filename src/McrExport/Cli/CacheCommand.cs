@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using McrExport.Cli.Json;
 using McrExport.Content;
 using McrExport.Errors;
 
@@ -11,11 +12,20 @@ public static class CacheCommand
     public static Command Create(CliConsole console)
     {
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md)" };
         var list = new Command("list", "List cached blobs: digest, size, last used (partial downloads marked).");
+        list.Options.Add(json);
         list.SetAction(parse =>
         {
             var store = new BlobStore(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
             var blobs = store.List().OrderByDescending(b => b.LastUsedUtc).ToList();
+            if (parse.GetValue(json))
+            {
+                console.Out.Write(CliJson.Write(new CacheListDocument(store.Root, blobs.Count, blobs.Sum(b => b.Size),
+                    blobs.Select(b => new CachedBlobEntry(b.Digest.ToString(), b.Size, DateTime.SpecifyKind(b.LastUsedUtc, DateTimeKind.Utc), b.Partial)).ToList()),
+                    CliJson.Types.CacheListDocument));
+                return ExitCodes.Ok;
+            }
             foreach (var b in blobs)
                 console.Out.WriteLine($"{b.Digest}  {DiskErrors.FormatSize(b.Size),10}  {b.LastUsedUtc:yyyy-MM-dd HH:mm}{(b.Partial ? "  partial" : "")}");
             console.Error.WriteLine($"{blobs.Count} blobs, {DiskErrors.FormatSize(blobs.Sum(b => b.Size))} in {store.Root}");
@@ -29,6 +39,7 @@ public static class CacheCommand
             "mcr-export cache prune --all");
         prune.Options.Add(olderThan);
         prune.Options.Add(all);
+        prune.Options.Add(json);
         prune.SetAction(parse =>
         {
             var age = parse.GetValue(olderThan);
@@ -37,6 +48,13 @@ public static class CacheCommand
             var cutoff = everything ? DateTime.MaxValue : DateTime.UtcNow - ParseAge(age!);
             var store = new BlobStore(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
             var removed = store.Prune(cutoff);
+            if (parse.GetValue(json))
+            {
+                console.Out.Write(CliJson.Write(new CachePruneDocument(store.Root, removed.Count, removed.Sum(b => b.Size),
+                    removed.Select(b => new CachedBlobEntry(b.Digest.ToString(), b.Size, DateTime.SpecifyKind(b.LastUsedUtc, DateTimeKind.Utc), b.Partial)).ToList()),
+                    CliJson.Types.CachePruneDocument));
+                return ExitCodes.Ok;
+            }
             console.Error.WriteLine($"removed {removed.Count} blobs, {DiskErrors.FormatSize(removed.Sum(b => b.Size))}");
             return ExitCodes.Ok;
         });

@@ -1,7 +1,10 @@
 using System.CommandLine;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
 using McrExport.Copy;
 using McrExport.Errors;
+using McrExport.Output;
 using McrExport.Push;
 using McrExport.Transfer;
 
@@ -29,6 +32,8 @@ public static class CopyCommand
         var rewrite = new Option<bool>("--rewrite-foreign-layers") { Description = "To a registry: upload foreign layers as ordinary layers without urls (a new manifest digest)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md) instead of the result lines" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; only the result lines and errors" };
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
         var command = new Command("copy", "Copy images between registries, archives and layouts of any producer (docker save, podman, skopeo, containerd, crane), in skopeo's transport syntax.").WithExamples(
@@ -38,7 +43,7 @@ public static class CopyCommand
             "mcr-export copy oci-archive:images.oci.tar docker://registry.corp.example:5000/team --all");
         command.Arguments.Add(source);
         command.Arguments.Add(destination);
-        foreach (var option in new Option[] { all, uncompressed, include, rewrite, parallel, cacheDir }) command.Options.Add(option);
+        foreach (var option in new Option[] { all, uncompressed, include, rewrite, parallel, cacheDir, json, quiet }) command.Options.Add(option);
         platform.AddTo(command);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -48,10 +53,17 @@ public static class CopyCommand
             if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel must be between 1 and 64");
             var from = CopyEndpoint.Parse(parse.GetValue(source)!, isSource: true);
             var to = CopyEndpoint.Parse(parse.GetValue(destination)!, isSource: false);
+            var cacheRoot = parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot();
+            if (to is ArchiveEndpoint file) OutputChecks.Check(file.Path, folderOutput: file.Format == OutputFormat.Oci, outputIsTerminal: false);
+            if (from is RegistryEndpoint || to is RegistryEndpoint) OutputChecks.CheckCache(cacheRoot);
             var hosts = new[] { from, to }.OfType<RegistryEndpoint>()
                 .Select(r => ImageReferenceHost(r.Destination)).Distinct().ToList();
             var pool = registry.CreatePool(parse, console, hosts);
             using var transport = pool.Transport;
+            // in logs a push's own line per blob says what happened, so per-blob progress lines are for downloads only
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json), perBlobLines: to is not RegistryEndpoint);
+            reporter.Watch(pool.Retry);
+            var tally = new TransferTally(reporter);
             var request = new CopyRequest(from, to)
             {
                 All = parse.GetValue(all),
@@ -59,19 +71,23 @@ public static class CopyCommand
                 Uncompressed = parse.GetValue(uncompressed),
                 ForeignLayers = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign,
                 Transfer = new TransferOptions(parse.GetValue(parallel), null, pool.Retry),
-                CacheDirectory = parse.GetValue(cacheDir),
-                Log = line => console.Error.WriteLine(line),
+                CacheDirectory = cacheRoot,
+                Log = reporter.Line,
+                PushObserver = reporter,
             };
-            var result = await new CopyPipeline(pool).RunAsync(request, cancellationToken).ConfigureAwait(false);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = await reporter.RunAsync(() => new CopyPipeline(pool, tally).RunAsync(request, cancellationToken)).ConfigureAwait(false);
 
+            if (parse.GetValue(json))
+            {
+                await console.Out.WriteAsync(CliJson.Write(Document(from, to, result, tally, clock.Elapsed), CliJson.Types.CopyDocument)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
             if (result.Push is { } pushed)
             {
                 for (var i = 0; i < pushed.Images.Count; i++)
                     await console.Out.WriteLineAsync(PushCommand.Describe(pushed.Images[i], result.Targets[i].Entry)).ConfigureAwait(false);
-                await console.Out.WriteLineAsync(
-                    $"blobs: {pushed.Count(BlobAction.UploadedMonolithic) + pushed.Count(BlobAction.UploadedChunked)} uploaded ({DiskErrors.FormatSize(pushed.UploadedBytes)}), " +
-                    $"{pushed.Count(BlobAction.Mounted)} mounted, {pushed.Count(BlobAction.Skipped)} already there, {pushed.Count(BlobAction.LeftForeign)} foreign left foreign")
-                    .ConfigureAwait(false);
+                await console.Out.WriteLineAsync(PushCommand.CountsLine(pushed)).ConfigureAwait(false);
             }
             else
             {
@@ -80,10 +96,28 @@ public static class CopyCommand
                 await console.Out.WriteLineAsync($"wrote {result.Set.Images.Count} image(s){(result.Set.Artifacts.Count > 0 ? $", {result.Set.Artifacts.Count} artifact(s)" : "")} to {to}")
                     .ConfigureAwait(false);
             }
+            if (result.Transfer is not null && !parse.GetValue(quiet))
+                console.Error.WriteLine(ExportSummary.FetchedLine(tally.BytesDownloaded, tally.BytesResumed, tally.BytesFromCache, clock.Elapsed.TotalSeconds));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    internal static CopyDocument Document(CopyEndpoint from, CopyEndpoint to, CopyResult result, TransferTally tally, TimeSpan elapsed) => new(
+        from.ToString(),
+        to.ToString(),
+        result.Set.Entries.Select(e => new CopiedEntry(
+            e.DisplayName,
+            e.Node switch { Model.Image => "image", Model.IndexNode => "index", _ => "artifact" },
+            e.Node.Digest.ToString(),
+            e.Node.Descriptor.MediaType,
+            e.Node is Model.Image image ? JsonPlatform.From(image.Platform) : null,
+            e.Node.Blobs.Sum(b => b.Size))).ToList(),
+        result.Transfer is { } t
+            ? new CopiedTransfer(tally.BytesDownloaded, tally.BytesResumed, tally.BytesFromCache, t.BlobsDownloaded, tally.BlobsResumed, t.BlobsFromCache)
+            : null,
+        result.Push is { } p ? new CopiedPush(PushedImageEntry.From(p), PushedBlobCounts.From(p)) : null,
+        Math.Round(elapsed.TotalSeconds, 3));
 
     private static string ImageReferenceHost(string destination)
     {

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Http;
@@ -58,7 +60,7 @@ public static class ExportCommand
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not use the blob cache" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only errors" };
-        var json = new Option<bool>("--json") { Description = "Print the summary as JSON" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as one JSON document (docs/json.md); with -o - it goes to standard error" };
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
 
@@ -111,16 +113,19 @@ public static class ExportCommand
             if (parse.GetValue(stall) is < 1 or > 3600) throw new UsageException("--stall-timeout must be between 1 and 3600 seconds");
             if (parse.GetValue(noCache) && parse.GetValue(cacheDir) is not null) throw new UsageException("--no-cache and --cache-dir exclude each other");
 
+            var platformRequest = platform.Parse(parse);
             OutputChecks.Check(outputPath, folderOutput: fmt == OutputFormat.Oci, console.OutputIsTerminal);
             if (!parse.GetValue(noCache)) OutputChecks.CheckCache(parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot());
 
             var pool = registry.CreatePool(parse, console, refs.Select(r => r.Registry).Distinct().ToList());
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json));
+            reporter.Watch(pool.Retry);
             if (tagPatterns.Length > 0) refs = await ExpandTagsAsync(pool, refs, tagPatterns, cancellationToken).ConfigureAwait(false);
             if (refs.Count == 0) throw new UsageException("no image to export: give a reference, --from-file or --tags");
             refs = refs.Distinct().ToList();
             var request = new ExportRequest(refs, fmt, outputPath)
             {
-                Platform = platform.Parse(parse),
+                Platform = platformRequest,
                 CacheDirectory = parse.GetValue(cacheDir),
                 NoCache = parse.GetValue(noCache),
                 OciMediaTypes = parse.GetValue(ociTypes),
@@ -134,19 +139,23 @@ public static class ExportCommand
             };
 
             var toStdout = outputPath == WriterOptions.StandardOutputPath;
-            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json));
+            var tally = new TransferTally(reporter);
             try
             {
-                var result = await reporter.RunAsync(observer =>
+                var result = await reporter.RunAsync(() =>
                 {
-                    var pipeline = new ExportPipeline(pool, observer);
+                    var pipeline = new ExportPipeline(pool, tally);
                     pipeline.Resolved += r => reporter.Resolved(r);
-                    pipeline.Warning += message => console.Error.WriteLine($"warning: {message}");
+                    pipeline.Warning += message =>
+                    {
+                        if (reporter is QuietProgressReporter) console.Error.WriteLine($"warning: {message}");
+                        else reporter.Line($"warning: {message}");
+                    };
                     return pipeline.RunAsync(request, cancellationToken);
                 }).ConfigureAwait(false);
-                var summary = ExportSummary.From(result);
-                if (parse.GetValue(json)) (toStdout ? console.Error : console.Out).WriteLine(summary.ToJson());
-                else if (!parse.GetValue(quiet)) console.Error.Write(summary.ToText());
+                var summary = ExportSummary.From(result, fmt, tally);
+                if (parse.GetValue(json)) (toStdout ? console.Error : console.Out).Write(CliJson.Write(summary, CliJson.Types.ExportDocument));
+                else if (!parse.GetValue(quiet)) console.Error.Write(ExportSummary.ToText(summary));
                 return ExitCodes.Ok;
             }
             finally

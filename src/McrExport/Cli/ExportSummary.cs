@@ -1,62 +1,58 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
+using McrExport.Output;
 
 namespace McrExport.Cli;
 
-/// <summary>The end-of-run summary, as text for people and JSON for scripts.</summary>
-public sealed record ExportSummary(
-    [property: JsonPropertyName("images")] IReadOnlyList<ExportSummary.ImageSummary> Images,
-    [property: JsonPropertyName("output")] string Output,
-    [property: JsonPropertyName("outputBytes")] long OutputBytes,
-    [property: JsonPropertyName("bytesDownloaded")] long BytesDownloaded,
-    [property: JsonPropertyName("bytesFromCache")] long BytesFromCache,
-    [property: JsonPropertyName("blobsDownloaded")] int BlobsDownloaded,
-    [property: JsonPropertyName("blobsFromCache")] int BlobsFromCache,
-    [property: JsonPropertyName("seconds")] double Seconds)
+/// <summary>The end-of-run summary, as text for people and as the JSON document for scripts.</summary>
+public static class ExportSummary
 {
-    public sealed record ImageSummary(
-        [property: JsonPropertyName("reference")] string Reference,
-        [property: JsonPropertyName("platform")] string Platform,
-        [property: JsonPropertyName("manifestDigest")] string ManifestDigest,
-        [property: JsonPropertyName("configDigest")] string ConfigDigest,
-        [property: JsonPropertyName("layers")] int Layers,
-        [property: JsonPropertyName("foreignLayers")] int ForeignLayers,
-        [property: JsonPropertyName("size")] long Size);
-
-    public static ExportSummary From(ExportResult result) => new(
-        result.Images.Select(e => (e.Reference, Image: e.Image!)).Select(i => new ImageSummary(
+    public static ExportDocument From(ExportResult result, OutputFormat format, TransferTally tally) => new(
+        result.Images.Select(e => (e.Reference, Image: e.Image!)).Select(i => new ExportedImage(
             i.Reference?.ToString() ?? i.Image.Digest.ToString(),
-            i.Image.Platform.ToString(),
+            JsonPlatform.From(i.Image.Platform),
             i.Image.Digest.ToString(),
+            i.Image.Descriptor.MediaType,
             i.Image.Manifest.Config.Digest.ToString(),
             i.Image.Manifest.Layers.Count,
             i.Image.Manifest.Layers.Count(l => l.IsForeign),
             i.Image.Size)).ToList(),
+        format switch { OutputFormat.Oci => "oci", OutputFormat.OciTar => "oci-tar", _ => "docker-tar" },
         result.OutputPath,
         result.OutputBytes,
-        result.Transfer.BytesDownloaded,
-        result.Transfer.BytesFromCache,
+        tally.BytesDownloaded,
+        tally.BytesResumed,
+        tally.BytesFromCache,
         result.Transfer.BlobsDownloaded,
+        tally.BlobsResumed,
         result.Transfer.BlobsFromCache,
         Math.Round(result.Elapsed.TotalSeconds, 3));
 
-    public string ToJson() => JsonSerializer.Serialize(this, CliJson.Default.ExportSummary);
-
-    public string ToText()
+    public static string ToText(ExportDocument summary)
     {
         var sb = new StringBuilder();
-        foreach (var image in Images)
+        foreach (var image in summary.Images)
         {
             sb.AppendLine($"image     {image.Reference}");
-            sb.AppendLine($"platform  {image.Platform}");
+            sb.AppendLine($"platform  {Describe(image.Platform)}");
             sb.AppendLine($"manifest  {image.ManifestDigest}");
             sb.AppendLine($"layers    {image.Layers}{(image.ForeignLayers > 0 ? $" ({image.ForeignLayers} foreign, included)" : "")}, {DiskErrors.FormatSize(image.Size)}");
         }
-        var rate = Seconds > 0 ? BytesDownloaded / Seconds : 0;
-        sb.AppendLine($"fetched   {DiskErrors.FormatSize(BytesDownloaded)} downloaded, {DiskErrors.FormatSize(BytesFromCache)} from cache in {Seconds:0.0} s ({DiskErrors.FormatSize((long)rate)}/s)");
-        sb.AppendLine(Output == "-" ? "output    standard output" : $"output    {Output} ({DiskErrors.FormatSize(OutputBytes)})");
+        sb.AppendLine(FetchedLine(summary.BytesDownloaded, summary.BytesResumed, summary.BytesFromCache, summary.Seconds));
+        sb.AppendLine(summary.Output == WriterOptions.StandardOutputPath ? "output    standard output" : $"output    {summary.Output} ({DiskErrors.FormatSize(summary.OutputBytes)})");
         return sb.ToString();
     }
+
+    /// <summary>What came from where: bytes downloaded in this run (the rate is theirs), resumed from an earlier run, and from the cache.</summary>
+    public static string FetchedLine(long downloaded, long resumed, long fromCache, double seconds)
+    {
+        var rate = seconds > 0 ? downloaded / seconds : 0;
+        return $"fetched   {DiskErrors.FormatSize(downloaded)} downloaded, {DiskErrors.FormatSize(resumed)} resumed, " +
+            $"{DiskErrors.FormatSize(fromCache)} from cache in {seconds:0.0} s ({DiskErrors.FormatSize((long)rate)}/s)";
+    }
+
+    public static string Describe(JsonPlatform p) =>
+        $"{p.Os}/{p.Architecture}{(p.Variant is null ? "" : "/" + p.Variant)}{(p.OsVersion is null ? "" : $" ({p.OsVersion})")}";
 }

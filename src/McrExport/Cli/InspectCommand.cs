@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using McrExport.Cli.Json;
 using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Model;
@@ -15,7 +15,7 @@ public static class InspectCommand
     public static Command Create(CliConsole console)
     {
         var reference = new Argument<string>("reference") { Description = "Image reference, e.g. servercore:ltsc2019" };
-        var json = new Option<bool>("--json") { Description = "Print JSON" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md)" };
         var registry = new RegistryOptions();
         var platform = new PlatformOptions();
         var command = new Command("inspect", "Show an image's platforms, the chosen manifest's digest and its layers (size, media type, source) without downloading layers.").WithExamples(
@@ -33,72 +33,65 @@ public static class InspectCommand
             var resolved = await new RegistrySource(pool, Platform.Host()).ResolveAsync(image, platform.Parse(parse), cancellationToken).ConfigureAwait(false);
             var plan = ExportPlan.Create([(resolved.Image, pool.For(image))]);
             var report = InspectReport.From(resolved, plan);
-            console.Out.Write(parse.GetValue(json) ? report.ToJson() + Environment.NewLine : report.ToText());
+            console.Out.Write(parse.GetValue(json) ? CliJson.Write(report, CliJson.Types.InspectDocument) : InspectReport.ToText(report));
             return ExitCodes.Ok;
         });
         return command;
     }
 }
 
-/// <summary>What <c>inspect</c> prints.</summary>
-public sealed record InspectReport(
-    string Reference,
-    string? IndexDigest,
-    IReadOnlyList<InspectReport.PlatformEntry> Platforms,
-    string ManifestDigest,
-    string ManifestMediaType,
-    string Platform,
-    string ConfigDigest,
-    IReadOnlyList<InspectReport.LayerEntry> Layers)
+/// <summary>What <c>inspect</c> prints: the JSON document, and the same as text.</summary>
+public static class InspectReport
 {
-    public sealed record PlatformEntry(string Platform, string Digest, bool Chosen);
-
-    public sealed record LayerEntry(string Digest, long Size, string MediaType, IReadOnlyList<string> Sources);
-
-    public static InspectReport From(ResolvedImage resolved, ExportPlan plan)
+    public static InspectDocument From(ResolvedImage resolved, ExportPlan plan)
     {
         var entry = resolved.Image;
         var image = entry.Image!;
         var platforms = resolved.Index?.Manifests.Where(PlatformSelector.IsImage)
-            .Select(m => new PlatformEntry(m.Platform?.ToString() ?? "", m.Digest.ToString(), m.Digest == image.Digest))
+            .Select(m => new InspectedPlatform(m.Platform is null ? new JsonPlatform("", "", null, null) : JsonPlatform.From(m.Platform),
+                m.Digest.ToString(), m.Digest == image.Digest))
             .ToList() ?? [];
         var layers = plan.Blobs.ToDictionary(b => b.Descriptor.Digest);
-        return new InspectReport(
+        return new InspectDocument(
             entry.Reference!.ToString(),
             resolved.Index is null ? null : resolved.TopDigest.ToString(),
             platforms,
             image.Digest.ToString(),
             image.Descriptor.MediaType,
-            image.Platform.ToString(),
+            JsonPlatform.From(image.Platform),
             image.Manifest.Config.Digest.ToString(),
-            image.Manifest.Layers.Select(l => new LayerEntry(l.Digest.ToString(), l.Size, l.MediaType,
-                layers[l.Digest].Sources.Select(s => s switch
-                {
-                    UrlBlobSource u => u.Url,
-                    RegistryBlobSource r => $"registry {r.Client.Registry}{(l.IsForeign ? " (foreign: usually absent)" : "")}",
-                    _ => s.Describe(),
-                }).ToList())).ToList());
+            image.Manifest.Config.Size + image.Manifest.Layers.Sum(l => l.Size),
+            image.Manifest.Layers.Select(l => new InspectedLayer(l.Digest.ToString(), l.Size, l.MediaType, l.IsForeign,
+                layers[l.Digest].Sources.Select(s => Source(s, l)).ToList())).ToList());
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, CliJson.Default.InspectReport);
+    private static JsonSource Source(BlobSource source, Descriptor layer) => source switch
+    {
+        UrlBlobSource u => new JsonSource("url", Uri.TryCreate(u.Url, UriKind.Absolute, out var uri) ? uri.Authority : "", u.Url),
+        RegistryBlobSource r => new JsonSource("registry", r.Client.Registry,
+            new Uri(r.Client.BaseUri, $"v2/{r.Repository}/blobs/{layer.Digest}").ToString(),
+            layer.IsForeign),
+        _ => new JsonSource("other", source.Describe(), ""),
+    };
 
-    public string ToText()
+    public static string ToText(InspectDocument report)
     {
         var w = new StringWriter();
-        w.WriteLine($"reference  {Reference}");
-        if (IndexDigest is not null)
+        w.WriteLine($"reference  {report.Reference}");
+        if (report.IndexDigest is not null)
         {
-            w.WriteLine($"index      {IndexDigest}");
-            foreach (var p in Platforms) w.WriteLine($"  {(p.Chosen ? "*" : " ")} {p.Platform,-40} {p.Digest}");
+            w.WriteLine($"index      {report.IndexDigest}");
+            foreach (var p in report.Platforms) w.WriteLine($"  {(p.Chosen ? "*" : " ")} {ExportSummary.Describe(p.Platform),-40} {p.Digest}");
         }
-        w.WriteLine($"manifest   {ManifestDigest} ({ManifestMediaType})");
-        w.WriteLine($"platform   {Platform}");
-        w.WriteLine($"config     {ConfigDigest}");
-        w.WriteLine($"layers     {Layers.Count}, {DiskErrors.FormatSize(Layers.Sum(l => l.Size))}");
-        foreach (var layer in Layers)
+        w.WriteLine($"manifest   {report.ManifestDigest} ({report.ManifestMediaType})");
+        w.WriteLine($"platform   {ExportSummary.Describe(report.Platform)}");
+        w.WriteLine($"config     {report.ConfigDigest}");
+        w.WriteLine($"layers     {report.Layers.Count}, {DiskErrors.FormatSize(report.Layers.Sum(l => l.Size))}");
+        foreach (var layer in report.Layers)
         {
             w.WriteLine($"  {layer.Digest} {DiskErrors.FormatSize(layer.Size),10} {layer.MediaType}");
-            foreach (var source in layer.Sources) w.WriteLine($"      from {source}");
+            foreach (var source in layer.Sources)
+                w.WriteLine(source.Kind == "url" ? $"      from {source.Url}" : $"      from registry {source.Host}{(source.Foreign ? " (foreign: usually absent)" : "")}");
         }
         return w.ToString();
     }

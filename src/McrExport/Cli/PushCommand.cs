@@ -1,5 +1,7 @@
 using System.CommandLine;
 using McrExport.Archive;
+using McrExport.Cli.Json;
+using McrExport.Cli.Progress;
 using McrExport.Content;
 using McrExport.Errors;
 using McrExport.Model;
@@ -41,6 +43,8 @@ public static class PushCommand
             Description = "Cache folder where an unfinished upload is recorded, so the next push continues it (default: the user's cache folder)",
             HelpName = "DIR",
         };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md) instead of the result lines" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; only the result lines and errors" };
         var registry = new RegistryOptions();
         var command = new Command("push", "Push the images of an archive into a registry, keeping manifest digests (blobs skipped when present, mounted when possible, uploaded in resumable chunks when large; foreign layers stay foreign unless told otherwise).").WithExamples(
             "mcr-export push servercore.tar registry.corp.example:5000/windows/servercore:ltsc2019",
@@ -54,6 +58,8 @@ public static class PushCommand
         command.Options.Add(chunkSize);
         command.Options.Add(uncompressed);
         command.Options.Add(cacheDir);
+        command.Options.Add(json);
+        command.Options.Add(quiet);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,24 +72,32 @@ public static class PushCommand
 
             var content = ArchiveSource.OpenChecked(parse.GetValue(path)!);
             var (host, targets) = PushTargets.Resolve(content.Set, parse.GetValue(destination)!, parse.GetValue(all));
+            await ArchivePreflight.CheckAsync(content.Blobs, new ImageSet(targets.Select(t => t.Entry).ToList()), mode, cancellationToken).ConfigureAwait(false);
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));
             var cacheRoot = parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot();
             var uploads = UploadStateStore.InCache(cacheRoot);
-            var options = new PushOptions(mode, chunk, Log: line => console.Error.WriteLine(line), Uploads: uploads);
+            // in logs the sink's own line per blob says what happened; the reporter adds totals and retries
+            var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json), perBlobLines: false);
+            reporter.Watch(pool.Retry);
+            var options = new PushOptions(mode, chunk, Log: reporter.Line, Uploads: uploads, Observer: reporter);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var (set, staged) = await RegistryForm.PrepareAsync(new ImageSet(targets.Select(t => t.Entry).ToList()), content.Blobs,
                 compress: !parse.GetValue(uncompressed), Path.Combine(cacheRoot, "tmp"), options.Log, cancellationToken).ConfigureAwait(false);
             using var _ = staged;
             targets = targets.Select((t, i) => t with { Entry = set.Entries[i] }).ToList();
-            var result = await new RegistrySink(staged, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
+            var result = await reporter.RunAsync(() => new RegistrySink(staged, client, options).PushAsync(targets, cancellationToken)).ConfigureAwait(false);
 
+            if (parse.GetValue(json))
+            {
+                await console.Out.WriteAsync(CliJson.Write(new PushDocument(host, PushedImageEntry.From(result), PushedBlobCounts.From(result),
+                    Math.Round(clock.Elapsed.TotalSeconds, 3)), CliJson.Types.PushDocument)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
             for (var i = 0; i < result.Images.Count; i++)
                 await console.Out.WriteLineAsync(Describe(result.Images[i], targets[i].Entry)).ConfigureAwait(false);
-            await console.Out.WriteLineAsync(
-                $"blobs: {result.Count(BlobAction.UploadedMonolithic) + result.Count(BlobAction.UploadedChunked)} uploaded ({DiskErrors.FormatSize(result.UploadedBytes)}), " +
-                $"{result.Count(BlobAction.Mounted)} mounted, {result.Count(BlobAction.Skipped)} already there, {result.Count(BlobAction.LeftForeign)} foreign left foreign")
-                .ConfigureAwait(false);
+            await console.Out.WriteLineAsync(CountsLine(result)).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
@@ -103,6 +117,14 @@ public static class PushCommand
         var host = destination[..slash];
         if (!host.Contains('.') && !host.Contains(':') && host != "localhost")
             throw new UsageException($"'{destination}' names no registry host: give REGISTRY/REPOSITORY[:TAG], e.g. registry.corp.example:5000/{destination}");
+    }
+
+    /// <summary>The last line of a push: what happened to the blobs.</summary>
+    internal static string CountsLine(PushResult result)
+    {
+        var counts = PushedBlobCounts.From(result);
+        return $"blobs: {counts.Uploaded} uploaded ({DiskErrors.FormatSize(counts.UploadedBytes)}), {counts.Mounted} mounted, " +
+            $"{counts.AlreadyThere} already there, {counts.LeftForeign} foreign left foreign";
     }
 
     /// <summary>One pushed image: its reference and digest, and why the digest is new when it is.</summary>

@@ -102,6 +102,25 @@ public sealed class DockerSaveProducerTests(Peers.Peers peers) : ProducerTestBas
         await PushAndReadBackAsync(saved, "docker-by-id", config);
     }
 
+    [Fact]
+    public async Task An_image_with_no_layers_is_refused_by_docker_20_10_save_itself()
+    {
+        var docker = await Peers.DockerAsync();
+        var context = Folder.Combine("ctx-empty");
+        Directory.CreateDirectory(context);
+        await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM scratch\nLABEL purpose=no-layers\n", Token);
+        await Run(docker, "build", "-q", "-t", "producers/no-layers:v1", context);
+        var rootfs = await Run(docker, "image", "inspect", "--format", "{{len .RootFS.Layers}}", "producers/no-layers:v1");
+        Assert.Equal("0", rootfs.StdOut.Trim());
+
+        // The real behaviour of docker 20.10: there is no archive to read.
+        var saved = Folder.Combine("empty.tar");
+        var refused = await docker.RunAsync(["save", "-o", saved, "producers/no-layers:v1"], cancellationToken: Token);
+        Assert.False(refused.Succeeded);
+        Assert.Contains("empty export - not implemented", refused.StdErr);
+        await docker.RunAsync(["rmi", "--force", "producers/no-layers:v1"], cancellationToken: Token);
+    }
+
     private static List<string> SavedNames(string tar)
     {
         using var stream = File.OpenRead(tar);

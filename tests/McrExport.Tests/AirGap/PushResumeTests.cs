@@ -56,7 +56,7 @@ public sealed class PushResumeTests
         var second = await CliRunner.RunAsync(push, cancellationToken: ct);
 
         Assert.True(second.ExitCode == 0, second.Error + registry.Tail());
-        Assert.Contains($"resuming {big.Digest.Short} at {killedAt} bytes", second.Error);
+        Assert.Contains($"resuming the saved upload of {big.Digest.Short} to team/huge at {McrExport.Content.DiskErrors.FormatSize(killedAt)} of {McrExport.Content.DiskErrors.FormatSize(big.Size)}", second.Error);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"blob {big.Size} bytes; killed at {killedAt}; the rerun sent {proxy.PatchBytes} bytes in PATCH, {proxy.BodyBytes} bytes in all");
         Assert.Equal(big.Size - killedAt, proxy.PatchBytes);
@@ -88,6 +88,8 @@ public sealed class PushResumeTests
 
         Assert.True(pushed.ExitCode == 0, pushed.Error + registry.Tail());
         Assert.DoesNotContain("resuming", pushed.Error);
+        Assert.Contains($"{registry.Authority} refused the saved upload of {big.Digest.Short} to team/stale (it stood at 64.0 KiB), starting over", pushed.Error);
+        Assert.DoesNotContain(" bytes", pushed.Error);
         Assert.Contains($"uploaded (chunked) {big.Digest.Short}", pushed.Error);
         await AssertBlobAsync(registry, "team/stale", big, ct);
         Assert.Empty(Directory.GetFiles(Path.Combine(cache, "uploads")));

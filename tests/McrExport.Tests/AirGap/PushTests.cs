@@ -83,7 +83,8 @@ public sealed class PushTests
         using var transport = new HttpTransport(new TransportPolicy([target.Authority]), handler);
         var client = new RegistryClient(target.Authority, target.Authority, transport, new DockerConfigCredentialSource(temp.Combine("none.json")),
             new RetryPolicy(3, TimeSpan.FromMilliseconds(10)));
-        var pusher = new RegistrySink(content.Blobs, client, new PushOptions(ChunkSize: 32 * 1024, Parallelism: 1));
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var pusher = new RegistrySink(content.Blobs, client, new PushOptions(ChunkSize: 32 * 1024, Parallelism: 1, Log: lines.Enqueue));
 
         var result = await pusher.PushAsync([new PushTarget(content.Set.Entries[0], "team/big", "1.0")], ct);
 
@@ -96,11 +97,14 @@ public sealed class PushTests
         {
             Assert.Equal((0, 1), (record.Resumes, record.Restarts));
             Assert.Equal(3 + chunks, patches);
+            Assert.Contains($"{target.Authority} refused the upload of {big.Digest.Short} to team/big (it no longer knows it), starting over", lines);
         }
         else
         {
             Assert.Equal((1, 0), (record.Resumes, record.Restarts));
             Assert.Equal(chunks + 1, patches);
+            // the third chunk failed before the registry took it: two chunks (64.0 KiB) stand
+            Assert.Contains($"resuming the upload of {big.Digest.Short} to team/big at 64.0 KiB of {McrExport.Content.DiskErrors.FormatSize(big.Size)}", lines);
         }
         Assert.Equal(image.ManifestDigest, result.Images[0].Digest);
 

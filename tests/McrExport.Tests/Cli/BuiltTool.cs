@@ -8,7 +8,19 @@ namespace McrExport.Tests.Cli;
 /// </summary>
 public static class BuiltTool
 {
-    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "mcr-export.dll");
+    /// <summary>
+    /// The tool in its own build folder (src/McrExport/bin/CONFIGURATION/TFM, built by the project reference), where
+    /// its dependencies sit beside it as in the package; the copy next to the tests shares the test host's
+    /// dependency set, which is not the tool's.
+    /// </summary>
+    public static string Assembly { get; } = Locate();
+
+    private static string Locate()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var own = Path.Combine(Support.Golden.RepositoryRoot(), "src", "McrExport", "bin", here.Parent!.Name, here.Name, "mcr-export.dll");
+        return File.Exists(own) ? own : Path.Combine(AppContext.BaseDirectory, "mcr-export.dll");
+    }
 
     public static string Dotnet =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

@@ -27,16 +27,17 @@ public sealed class InspectCommandTests
         var platforms = root.GetProperty("platforms").EnumerateArray().ToList();
         Assert.Equal(3, platforms.Count);
         var chosen = Assert.Single(platforms, p => p.GetProperty("chosen").GetBoolean());
-        Assert.Contains("10.0.17763.6532", chosen.GetProperty("platform").GetString());
+        Assert.Equal("10.0.17763.6532", chosen.GetProperty("platform").GetProperty("osVersion").GetString());
         Assert.Equal(entry.Image.ManifestDigest.ToString(), chosen.GetProperty("digest").GetString());
 
         var layers = root.GetProperty("layers").EnumerateArray().ToList();
         Assert.Equal(2, layers.Count);
         Assert.Equal(entry.ForeignLayer.Digest.ToString(), layers[0].GetProperty("digest").GetString());
         Assert.Equal(entry.ForeignLayer.Size, layers[0].GetProperty("size").GetInt64());
-        Assert.Contains(entry.LinkUri.ToString(), layers[0].GetProperty("sources").EnumerateArray().Select(s => s.GetString()));
-        var registrySource = Assert.Single(layers[1].GetProperty("sources").EnumerateArray()).GetString();
-        Assert.StartsWith($"registry {scenario.Registry.Authority}", registrySource);
+        Assert.Contains(entry.LinkUri.ToString(), layers[0].GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("url").GetString()));
+        var registrySource = Assert.Single(layers[1].GetProperty("sources").EnumerateArray());
+        Assert.Equal("registry", registrySource.GetProperty("kind").GetString());
+        Assert.Equal(scenario.Registry.Authority, registrySource.GetProperty("host").GetString());
 
         var blobGets = scenario.Registry.Requests.Where(r => r.Path.Contains("/blobs/", StringComparison.Ordinal)).ToList();
         Assert.All(blobGets, r => Assert.EndsWith(entry.Image.ConfigDigest.ToString(), r.Path));

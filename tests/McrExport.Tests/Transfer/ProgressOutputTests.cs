@@ -88,7 +88,8 @@ public sealed class ProgressOutputTests
         var root = summary.RootElement;
         var image = root.GetProperty("images")[0];
         Assert.Equal(bench.Reference, image.GetProperty("reference").GetString());
-        Assert.Equal("linux/amd64", image.GetProperty("platform").GetString());
+        Assert.Equal("linux", image.GetProperty("platform").GetProperty("os").GetString());
+        Assert.Equal("amd64", image.GetProperty("platform").GetProperty("architecture").GetString());
         Assert.Equal(bench.Image.ManifestDigest.ToString(), image.GetProperty("manifestDigest").GetString());
         Assert.Equal(Layers.Length, image.GetProperty("layers").GetInt32());
         Assert.Equal(bench.Output, root.GetProperty("output").GetString());
