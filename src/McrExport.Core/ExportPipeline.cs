@@ -50,7 +50,7 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             var writer = ImageWriters.Create(request.Format, options with
             {
                 Arrivals = arrivals,
-                BlobWritten = request.NoCache ? digest => BlobStore.TryDelete(store.PathOf(digest)) : null,
+                BlobWritten = request.NoCache ? store.Remove : null,
             });
             var announcing = new ArrivalObserver(observer ?? NullTransferObserver.Instance, arrivals);
             summary = await OnePass.RunAsync(arrivals,

@@ -321,6 +321,12 @@ public sealed class BlobStore : IBlobReader
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>Deletes one verified blob (and its stamp); for a temporary store whose copy is no longer needed.</summary>
+    public void Remove(Digest digest)
+    {
+        if (TryDelete(PathOf(digest))) TryDelete(StampPathOf(digest));
+    }
+
     /// <summary>Deletes blobs (and partial downloads) last used before <paramref name="olderThan"/>; returns what went.</summary>
     public IReadOnlyList<CachedBlob> Prune(DateTime olderThan)
     {
