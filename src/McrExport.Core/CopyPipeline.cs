@@ -7,6 +7,7 @@ using McrExport.Output;
 using McrExport.Planning;
 using McrExport.Push;
 using McrExport.Registry;
+using McrExport.Registry.Referrers;
 using McrExport.Resolve;
 using McrExport.Transfer;
 
@@ -21,6 +22,7 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
 {
     public async Task<CopyResult> RunAsync(CopyRequest request, CancellationToken cancellationToken)
     {
+        CheckSplit(request);
         var toDockerTar = request.Destination is ArchiveEndpoint { Format: OutputFormat.DockerTar };
         var cacheRoot = request.CacheDirectory ?? BlobStore.DefaultRoot();
 
@@ -40,8 +42,11 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             }
             case ArchiveEndpoint archive:
             {
-                var content = ArchiveSource.OpenChecked(archive.Path);
-                set = Select(content.Set, archive.Name, archive.Format == OutputFormat.DockerTar);
+                // Into a registry every blob is hashed by the preflight below; into an archive nothing else reads the parts whole.
+                var content = request.Destination is RegistryEndpoint
+                    ? ArchiveSource.OpenChecked(archive.Path)
+                    : await ArchiveSource.OpenCheckedAsync(archive.Path, cancellationToken).ConfigureAwait(false);
+                set = WithReferrers(Select(content.Set, archive.Name, archive.Format == OutputFormat.DockerTar), content.Set, request);
                 blobs = content.Blobs;
                 fromStore = false;
                 break;
@@ -49,39 +54,46 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
             default:
                 throw new UsageException($"unsupported source {request.Source}");
         }
+        var whole = set;
         set = PickPlatforms(set, request.Platform, toDockerTar || request.Platform != PlatformRequest.Any, host ?? Platform.Host());
+        if (request.Referrers) set = WithReferrers(set, whole, request);
 
         switch (request.Destination)
         {
             case ArchiveEndpoint file:
             {
                 set = Rename(set, file);
+                if (!fromStore) await Verify.SynthesizedLayers.CheckAsync(set, blobs, cancellationToken).ConfigureAwait(false);
                 var tempDirectory = Path.Combine(cacheRoot, "tmp");
                 Directory.CreateDirectory(tempDirectory);
                 var writer = ImageWriters.Create(file.Format ?? OutputFormat.DockerTar, new WriterOptions(file.Path)
                 {
                     HardLinks = fromStore,
                     TempDirectory = tempDirectory,
+                    SplitSize = request.SplitSize,
                 });
                 await writer.WriteAsync(set, blobs, cancellationToken).ConfigureAwait(false);
                 return new CopyResult(set, transfer, null, []);
             }
             case RegistryEndpoint registry:
             {
-                var (registryHost, targets) = PushTargets.Resolve(set, registry.Destination, request.All);
+                var (registryHost, targets) = PushTargets.Resolve(new ImageSet(ReferrerGraph.Subjects(set)), registry.Destination, request.All);
                 var client = registries.For(new ImageReference(registryHost, "copy", "latest", null));
                 var options = new PushOptions(request.ForeignLayers, request.ChunkSize, Log: request.Log, Uploads: UploadStateStore.InCache(cacheRoot),
-                    Observer: request.PushObserver);
+                    Observer: request.PushObserver)
+                {
+                    Referrers = request.Referrers,
+                };
                 // From an archive: every blob is checked before the first request, so a damaged archive sends nothing.
                 if (blobs is ArchiveBlobReader archived)
-                    await ArchivePreflight.CheckAsync(archived, new ImageSet(targets.Select(t => t.Entry).ToList()), request.ForeignLayers, cancellationToken)
-                        .ConfigureAwait(false);
+                    await ArchivePreflight.CheckAsync(archived, new ImageSet([.. targets.Select(t => t.Entry), .. ReferrersToPush(set, request)]),
+                        request.ForeignLayers, cancellationToken).ConfigureAwait(false);
                 var (prepared, staged) = await RegistryForm.PrepareAsync(new ImageSet(targets.Select(t => t.Entry).ToList()), blobs,
                     compress: !request.Uncompressed, Path.Combine(cacheRoot, "tmp"), request.Log, cancellationToken).ConfigureAwait(false);
                 using (staged)
                 {
                     targets = targets.Select((t, i) => t with { Entry = prepared.Entries[i] }).ToList();
-                    var pushed = await new RegistrySink(staged, client, options).PushAsync(targets, cancellationToken).ConfigureAwait(false);
+                    var pushed = await new RegistrySink(staged, client, options).PushAsync(targets, set, cancellationToken).ConfigureAwait(false);
                     return new CopyResult(prepared, transfer, pushed, targets);
                 }
             }
@@ -98,10 +110,57 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
         var entry = request.All && !toDockerTar && request.Platform == PlatformRequest.Any
             ? await source.ResolveWholeAsync(reference, cancellationToken).ConfigureAwait(false)
             : (await source.ResolveAsync(reference, request.Platform, cancellationToken).ConfigureAwait(false)).Image;
-        var plan = ExportPlan.Create([(entry, registries.For(reference))]);
+        var client = registries.For(reference);
+        var planned = new List<(SetEntry, RegistryClient, string)> { (entry, client, reference.Repository) };
+        if (request.Referrers)
+            planned.AddRange(await new ReferrerSource(registries, warn: request.Log).DiscoverAsync([(entry, client)], request.ReferrersArtifactType, cancellationToken)
+                .ConfigureAwait(false));
+        var plan = ExportPlan.Create(planned);
         var summary = await ExportPipeline.FillStoreAsync(plan, store, registries, request.Transfer, observer, cancellationToken).ConfigureAwait(false);
         return (plan.Set, summary);
     }
+
+    /// <summary>
+    /// <c>--split</c> needs a tar destination written to a file: not a registry, an OCI layout folder or standard
+    /// output. Refused before anything is read or asked of the network.
+    /// </summary>
+    public static void CheckSplit(CopyRequest request)
+    {
+        if (request.SplitSize is null) return;
+        switch (request.Destination)
+        {
+            case RegistryEndpoint:
+                throw new UsageException("--split cuts an archive into parts; the destination is a registry")
+                { Hint = "give a docker-archive: or oci-archive: destination" };
+            case ArchiveEndpoint { Path: WriterOptions.StandardOutputPath }:
+                throw new UsageException("--split writes files (NAME.001, NAME.002, …); it cannot write to standard output (-)")
+                { Hint = "give a file name, or pipe the output into split(1) yourself" };
+            case ArchiveEndpoint { Format: OutputFormat.Oci or null }:
+                throw new UsageException("--split needs a tar destination (docker-archive: or oci-archive:); an OCI layout is a folder");
+        }
+    }
+
+    /// <summary>
+    /// The subjects of <paramref name="chosen"/> and, with <c>--referrers</c>, the referrers <paramref name="source"/>
+    /// holds for them (recursively); without it referrers are left behind, and the log says how many.
+    /// </summary>
+    internal static ImageSet WithReferrers(ImageSet chosen, ImageSet source, CopyRequest request)
+    {
+        var subjects = ReferrerGraph.Subjects(chosen);
+        if (!request.Referrers)
+        {
+            var left = source.Entries.Count(ReferrerGraph.IsReferrer);
+            if (left > 0) request.Log?.Invoke($"{left} referrer(s) (signatures, SBOMs) of the source not copied; add --referrers to carry them");
+            return subjects.Count == chosen.Count ? chosen : new ImageSet(subjects);
+        }
+        var referrers = subjects.SelectMany(e => ReferrerGraph.ReferrersOf(source, e)).DistinctBy(e => e.Node.Digest)
+            .Where(r => subjects.All(s => s.Node.Digest != r.Node.Digest));
+        return new ImageSet([.. subjects, .. referrers]);
+    }
+
+    /// <summary>With <c>--referrers</c>, the referrers <paramref name="set"/> holds for its other entries (pushed after them); else none.</summary>
+    private static IReadOnlyList<SetEntry> ReferrersToPush(ImageSet set, CopyRequest request) =>
+        request.Referrers ? set.Entries.Where(ReferrerGraph.IsReferrer).ToList() : [];
 
     /// <summary>The entries a source reference names: <c>oci:PATH:TAG</c> by tag, <c>docker-archive:PATH:NAME:TAG</c> by name.</summary>
     internal static ImageSet Select(ImageSet set, string? name, bool isDockerName)
@@ -142,15 +201,17 @@ public sealed class CopyPipeline(RegistryClientPool registries, ITransferObserve
     internal static ImageSet Rename(ImageSet set, ArchiveEndpoint destination)
     {
         if (destination.Name is not { } name) return set;
-        if (set.Entries.Count != 1)
-            throw new UsageException($"the destination names one image ('{name}') but the source holds {set.Entries.Count}");
-        var entry = set.Entries[0];
+        var subjects = ReferrerGraph.Subjects(set);
+        var referrers = set.Entries.Where(ReferrerGraph.IsReferrer).ToList();
+        if (subjects.Count != 1)
+            throw new UsageException($"the destination names one image ('{name}') but the source holds {subjects.Count}");
+        var entry = subjects[0];
         if (destination.Format == OutputFormat.DockerTar)
         {
             var reference = DockerArchiveReader.ParseRepoTag(name) is { Tag: not null } r ? r
                 : throw new UsageException($"'{name}' is not a name:tag for a docker archive");
-            return new ImageSet([entry with { Reference = reference, RefName = null }]);
+            return new ImageSet([entry with { Reference = reference, RefName = null }, .. referrers]);
         }
-        return new ImageSet([entry with { Reference = null, RefName = name }]);
+        return new ImageSet([entry with { Reference = null, RefName = name }, .. referrers]);
     }
 }

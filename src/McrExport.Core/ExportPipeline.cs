@@ -1,9 +1,12 @@
 using System.Diagnostics;
+using McrExport.Archive;
 using McrExport.Content;
 using McrExport.Model;
 using McrExport.Output;
 using McrExport.Planning;
+using McrExport.Output.Split;
 using McrExport.Registry;
+using McrExport.Registry.Referrers;
 using McrExport.Resolve;
 using McrExport.Transfer;
 
@@ -27,7 +30,11 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
 
         var resolved = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
 
-        var plan = ExportPlan.Create(resolved);
+        var planned = resolved.Select(r => (r.Entry, r.Client, r.Entry.Reference!.Repository)).ToList();
+        if (request.Referrers)
+            planned.AddRange(await new ReferrerSource(registries, warn: message => Warning?.Invoke(message))
+                .DiscoverAsync(resolved, request.ReferrersArtifactType, cancellationToken).ConfigureAwait(false));
+        var plan = ExportPlan.Create(planned);
 
         using var storeScope = StoreScope.Open(request);
         var store = storeScope.Store;
@@ -40,6 +47,7 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             UncompressedLayers = request.UncompressedLayers,
             TempDirectory = storeScope.TempDirectory,
             HardLinks = !request.NoCache,
+            SplitSize = request.SplitSize,
         };
         TransferSummary summary;
         if (options.CanWriteInOnePass(request.Format))
@@ -63,7 +71,12 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
             await ImageWriters.Create(request.Format, options).WriteAsync(set, store, cancellationToken).ConfigureAwait(false);
         }
 
-        return new ExportResult(set, summary, request.OutputPath, OutputSize(request.OutputPath), clock.Elapsed);
+        var parts = request.SplitSize is null ? [] : PartSet.Open(Path.GetFullPath(request.OutputPath)).Parts.Select(p => p.Path).ToList();
+        return new ExportResult(set, summary, request.OutputPath,
+            parts.Count > 0 ? parts.Sum(p => new FileInfo(p).Length) : OutputSize(request.OutputPath), clock.Elapsed)
+        {
+            Parts = parts.Count > 0 ? [.. parts, SplitOutput.ChecksumPath(Path.GetFullPath(request.OutputPath))] : [],
+        };
     }
 
     /// <summary>

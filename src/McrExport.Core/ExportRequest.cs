@@ -23,6 +23,15 @@ public sealed record ExportRequest(IReadOnlyList<ImageReference> References, Out
     /// <summary>OCI formats: export each index whole, with every platform's image.</summary>
     public bool AllPlatforms { get; init; }
 
+    /// <summary>Carry the images' referrers (signatures, SBOMs, attestations) into the output (<c>--referrers</c>).</summary>
+    public bool Referrers { get; init; }
+
+    /// <summary>With <see cref="Referrers"/>: only the images' referrers of this artifactType (and what refers to those).</summary>
+    public string? ReferrersArtifactType { get; init; }
+
+    /// <summary>Tar formats: cut the output into parts of at most this many bytes (<c>--split</c>); null writes one file.</summary>
+    public long? SplitSize { get; init; }
+
     public TransferOptions Transfer { get; init; } = new();
 
     /// <summary>The stream behind <c>-o -</c> (tests give their own).</summary>

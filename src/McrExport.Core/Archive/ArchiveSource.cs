@@ -68,10 +68,39 @@ public static class ArchiveSource
         return result;
     }
 
-    /// <summary>Reads an archive for a command that moves it: every problem fails it at once, before the network.</summary>
+    /// <summary>
+    /// <see cref="OpenChecked(string)"/>, with every part of a split archive (<c>NAME.001</c>, …, <c>NAME.sha256</c>)
+    /// hashed and checked against <c>NAME.sha256</c> first, so a damaged part is named before anything moves: for a
+    /// copy into an archive, which does not hash the blobs it moves on its own.
+    /// </summary>
+    public static async Task<ArchiveContent> OpenCheckedAsync(string path, CancellationToken cancellationToken)
+    {
+        var archive = ImageArchive.Open(path);
+        if (archive.Parts is { } parts) FailOn(await parts.CheckAsync(cancellationToken).ConfigureAwait(false), parts);
+        return Checked(Read(archive));
+    }
+
+    /// <summary>
+    /// Reads an archive for a command that moves it: every problem fails it at once, before the network. A split
+    /// archive's parts are checked by their shape (all there, sizes, listed in <c>NAME.sha256</c>); their bytes are
+    /// checked by the blob hashes of the push that follows.
+    /// </summary>
     public static ArchiveContent OpenChecked(string path)
     {
-        var content = Open(path);
+        var archive = ImageArchive.Open(path);
+        if (archive.Parts is { } parts) FailOn(parts.CheckShape(), parts);
+        return Checked(Read(archive));
+    }
+
+    private static void FailOn(IReadOnlyList<string> problems, PartSet parts)
+    {
+        if (problems.Count > 0)
+            throw new IntegrityException($"{problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more problems)" : "")}")
+            { Hint = $"run 'mcr-export verify {parts.ChecksumPath}' for the full list" };
+    }
+
+    private static ArchiveContent Checked(ArchiveContent content)
+    {
         if (content.Problems.Count > 0)
             throw new IntegrityException($"{content.Problems[0]}{(content.Problems.Count > 1 ? $" (and {content.Problems.Count - 1} more problems)" : "")}")
             { Hint = $"run 'mcr-export verify {content.Archive.Location}' for the full list" };

@@ -25,12 +25,21 @@ public abstract class ImageArchive
 
     public abstract bool IsFolder { get; }
 
-    /// <summary>Opens a tar or a folder; anything else is a usage error.</summary>
+    /// <summary>The parts when the archive is split (<c>NAME.001</c>, … and <c>NAME.sha256</c>); null otherwise.</summary>
+    public PartSet? Parts { get; protected init; }
+
+    /// <summary>Opens a tar, a split tar (any of its parts, its <c>.sha256</c>, or its joined name) or a folder; anything else is a usage error.</summary>
     public static ImageArchive Open(string path)
     {
+        if (PartSet.TryOpen(path) is { } parts)
+        {
+            if (parts.Parts.Count == 0) throw new UsageException($"'{path}': no part of the split archive {parts.Name} is there");
+            var archive = TarImageArchive.Open(parts.Name, parts.OpenRead);
+            return new SplitTarArchive(archive, parts);
+        }
         if (Directory.Exists(path)) return FolderImageArchive.OpenFolder(path);
         if (File.Exists(path)) return TarImageArchive.OpenTar(path);
-        throw new UsageException($"'{path}' is neither an archive nor an OCI layout folder");
+        throw new UsageException($"'{path}': no such file or folder");
     }
 
     /// <summary>How a problem names a file: <c>archive.tar:blobs/sha256/…</c> or the path in the folder.</summary>

@@ -125,7 +125,15 @@ public sealed class BlobStore : IBlobReader
         try { identity = SafeFile.Identify(path); }
         catch (Exception e) when (e is FileNotFoundException or UnauthorizedAccessException) { return false; }
         if (identity is not { Kind: FileKind.Regular, IsReadOnly: true } || !IsTrusted(digest, identity)) return false;
-        return Output.HardLink.TryCreate(path, target);
+        if (!Output.HardLink.TryCreate(path, target)) return false;
+        // The link moved the change time; the stamp follows when nothing else changed, so the next use costs no hash.
+        try
+        {
+            if (SafeFile.Identify(path) is { } linked && linked.SameContentOrLinkedAs(identity) && linked.Links == identity.Links + 1)
+                WriteStamp(digest, linked);
+        }
+        catch (Exception e) when (e is FileNotFoundException or UnauthorizedAccessException) { }
+        return true;
     }
 
     /// <summary>What a blob's file was when it was last verified: <c>stamps/&lt;alg&gt;/&lt;hex&gt;</c>.</summary>
@@ -138,7 +146,12 @@ public sealed class BlobStore : IBlobReader
             var stampPath = StampPathOf(digest);
             if (SafeFile.KindOf(stampPath) != FileKind.Regular) return false;
             var stamp = new FileInfo(stampPath).Length > 256 ? null : FileIdentity.TryParse(File.ReadAllText(stampPath));
-            return stamp is not null && identity.SameContentAs(stamp);
+            if (stamp is null) return false;
+            if (identity.SameContentAs(stamp)) return true;
+            // Only hard links came or went (an output made from the cache, or deleted): restamp, no hash needed.
+            if (!identity.SameContentOrLinkedAs(stamp)) return false;
+            WriteStamp(digest, identity);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }

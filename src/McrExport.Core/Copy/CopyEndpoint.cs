@@ -7,7 +7,8 @@ namespace McrExport.Copy;
 /// <summary>
 /// One side of a copy, in skopeo's transport syntax: <c>docker://REFERENCE</c>, <c>docker-archive:PATH[:NAME:TAG]</c>,
 /// <c>oci:PATH[:REF]</c>, <c>oci-archive:PATH[:REF]</c> (REF a tag, or a full name as podman writes <c>ref.name</c>);
-/// a bare existing path or a reference with a registry host is inferred.
+/// a bare existing path or a reference with a registry host is inferred. A source may be a split archive
+/// (<c>NAME.001</c>, <c>NAME.sha256</c> or <c>NAME</c> beside them).
 /// </summary>
 public abstract record CopyEndpoint
 {
@@ -27,6 +28,7 @@ public abstract record CopyEndpoint
 
         if (Directory.Exists(text)) return new ArchiveEndpoint(text, OutputFormat.Oci, null);
         if (File.Exists(text)) return new ArchiveEndpoint(text, isSource ? null : FormatFromName(text), null);
+        if (isSource && IsSplitArchive(text)) return new ArchiveEndpoint(text, null, null);
         if (!isSource && LooksLikePath(text)) return new ArchiveEndpoint(text, FormatFromName(text), null);
         if (LooksLikeRegistry(text)) return Registry(text, isSource);
         throw new UsageException(isSource
@@ -54,9 +56,12 @@ public abstract record CopyEndpoint
         if (name is { Length: 0 }) name = null;
         if (name is not null && !nameIsReference && !ImageReference.IsValidTag(name) && McrExport.Archive.DockerArchiveReader.ParseRepoTag(name) is null)
             throw new UsageException($"'{name}' is neither a tag nor an image name for an OCI layout entry");
-        if (isSource && !File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"'{path}' does not exist");
+        if (isSource && !File.Exists(path) && !Directory.Exists(path) && !IsSplitArchive(path)) throw new UsageException($"'{path}' does not exist");
         return new ArchiveEndpoint(path, format, name);
     }
+
+    /// <summary>A split archive's joined name (<c>NAME</c> beside <c>NAME.001</c> or <c>NAME.sha256</c>), read from its parts in place.</summary>
+    private static bool IsSplitArchive(string path) => global::McrExport.Archive.PartSet.TryOpen(path) is not null;
 
     private static OutputFormat FormatFromName(string path) =>
         path.EndsWith(".oci.tar", StringComparison.OrdinalIgnoreCase) ? OutputFormat.OciTar

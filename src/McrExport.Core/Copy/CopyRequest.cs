@@ -28,6 +28,20 @@ public sealed record CopyRequest(CopyEndpoint Source, CopyEndpoint Destination)
     /// <summary>The blob cache (registry sources fill it; unfinished uploads are recorded there).</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>
+    /// Carry the signatures, SBOMs and attestations of what is copied (<c>--referrers</c>): found in a registry source
+    /// (referrers API, tag schema, cosign tags) or an archive source (its artifact entries with a subject), written
+    /// into an archive destination or pushed into a registry destination with their digests. Without it referrers are
+    /// left behind and no request asks for them.
+    /// </summary>
+    public bool Referrers { get; init; }
+
+    /// <summary>With <see cref="Referrers"/> from a registry: only referrers of this artifactType (and what refers to those).</summary>
+    public string? ReferrersArtifactType { get; init; }
+
+    /// <summary>Tar destinations: cut the archive into parts of at most this many bytes (<c>NAME.001</c>, …, <c>NAME.sha256</c>).</summary>
+    public long? SplitSize { get; init; }
+
     public Action<string>? Log { get; init; }
 
     /// <summary>Hears each blob of a push to a registry destination (progress).</summary>

@@ -8,6 +8,10 @@ public sealed record Descriptor(
     [property: JsonPropertyName("digest")] Digest Digest,
     [property: JsonPropertyName("size")] long Size)
 {
+    /// <summary>OCI 1.1: the type of the artifact the descriptor points at (in a referrers index or <c>index.json</c>).</summary>
+    [JsonPropertyName("artifactType"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ArtifactType { get; init; }
+
     [JsonPropertyName("urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Urls { get; init; }
 

@@ -61,12 +61,17 @@ public static class ManifestParser
                 throw new InvalidManifestException($"the {what} has no config descriptor");
             if (!root.TryGetProperty("layers", out _)) throw new InvalidManifestException($"the {what} has no 'layers' list");
             var layers = ReadDescriptors(root, "layers", what);
+            Descriptor? subject = null;
+            if (root.TryGetProperty("subject", out var subjectElement))
+            {
+                if (subjectElement.ValueKind != JsonValueKind.Object) throw new InvalidManifestException($"the {what}'s subject is not a descriptor");
+                subject = ReadDescriptor(subjectElement, $"{what} subject");
+            }
             return new ImageManifest(mediaType, ReadDescriptor(config, $"{what} config"), layers)
             {
                 Annotations = ReadAnnotations(root),
                 ArtifactType = GetString(root, "artifactType"),
-                Subject = root.TryGetProperty("subject", out var subject) && subject.ValueKind == JsonValueKind.Object
-                    ? ReadDescriptor(subject, $"{what} subject") : null,
+                Subject = subject,
             };
         }
 
@@ -101,11 +106,13 @@ public static class ManifestParser
 
     /// <summary>
     /// True when a manifest is a container image; false for artifacts: an <c>artifactType</c>, a config that is not an
-    /// image config (the empty <c>{}</c> one), or an entry marked as an attestation (<c>unknown/unknown</c>,
-    /// <c>vnd.docker.reference.type</c>).
+    /// image config (the empty <c>{}</c> one), an entry marked as an attestation (<c>unknown/unknown</c>,
+    /// <c>vnd.docker.reference.type</c>) or listed with an <c>artifactType</c>, or layers none of which is a filesystem
+    /// layer (a cosign signature: an image config over one <c>simplesigning</c> JSON blob).
     /// </summary>
     public static bool IsImage(Descriptor entry, ImageManifest manifest) =>
-        manifest.ArtifactType is null && MediaTypes.IsImageConfig(manifest.Config.MediaType) && !IsAttestation(entry);
+        manifest.ArtifactType is null && entry.ArtifactType is null && MediaTypes.IsImageConfig(manifest.Config.MediaType) && !IsAttestation(entry)
+        && (manifest.Layers.Count == 0 || manifest.Layers.Any(l => MediaTypes.IsLayer(l.MediaType)));
 
     /// <summary>Docker's attestation entries: platform <c>unknown/unknown</c> or the <c>vnd.docker.reference.type</c> annotation.</summary>
     public static bool IsAttestation(Descriptor entry) =>
@@ -182,7 +189,10 @@ public static class ManifestParser
         if (element.TryGetProperty("platform", out var p) && p.ValueKind == JsonValueKind.Object)
             platform = new Platform(GetString(p, "os") ?? "", GetString(p, "architecture") ?? "", GetString(p, "variant"), GetString(p, "os.version"));
 
-        return new Descriptor(mediaType, digest, size) { Urls = urls, Platform = platform, Annotations = ReadAnnotations(element) };
+        return new Descriptor(mediaType, digest, size)
+        {
+            Urls = urls, Platform = platform, Annotations = ReadAnnotations(element), ArtifactType = GetString(element, "artifactType"),
+        };
     }
 
     private static Dictionary<string, string>? ReadAnnotations(JsonElement element)

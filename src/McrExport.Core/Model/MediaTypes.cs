@@ -37,6 +37,10 @@ public static class MediaTypes
     /// <summary>Config media types of container images (anything else makes a manifest an artifact).</summary>
     public static bool IsImageConfig(string? mediaType) => mediaType is OciConfig or DockerConfig;
 
+    /// <summary>A filesystem layer (a tar, plain or compressed, or Docker's rootfs types), not an artifact's blob.</summary>
+    public static bool IsLayer(string? mediaType) =>
+        mediaType is not null && (mediaType.Contains(".tar", StringComparison.Ordinal) || mediaType.Contains("rootfs", StringComparison.Ordinal));
+
     public static bool IsSchema1(string? mediaType) => mediaType is DockerSchema1 or DockerSchema1Signed;
 
     /// <summary>Foreign (non-distributable) layers: registries need not have them; their bytes come from <c>urls</c>.</summary>

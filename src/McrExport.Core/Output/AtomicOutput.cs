@@ -24,7 +24,40 @@ public static class AtomicOutput
             await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
+        if (options.SplitSize is { } partSize)
+        {
+            await WriteSplitAsync(options.OutputPath, partSize, write, expectedBytes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         await WriteFileAsync(options.OutputPath, write, expectedBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes <c>NAME.001</c>, <c>NAME.002</c>, … of at most <paramref name="partSize"/> bytes and <c>NAME.sha256</c>
+    /// through a <see cref="Split.SplitOutput"/>: every part under a temporary name, all renamed at the end.
+    /// </summary>
+    public static async Task WriteSplitAsync(string path, long partSize, Func<Stream, CancellationToken, Task> write, long expectedBytes,
+        CancellationToken cancellationToken)
+    {
+        var target = Path.GetFullPath(path);
+        if (Directory.Exists(target))
+            throw new UsageException($"the output '{path}' is a folder; give a file name for a split tar output");
+        var split = new Split.SplitOutput(target, partSize);
+        try
+        {
+            await write(split, cancellationToken).ConfigureAwait(false);
+            await split.FlushAsync(cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            await split.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (DiskErrors.IsDiskFull(e))
+        {
+            throw DiskErrors.Full(target, Remaining(expectedBytes, split.BytesOnDisk), e);
+        }
+        finally
+        {
+            await split.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Writes the file at <paramref name="path"/> atomically through <paramref name="write"/>.</summary>

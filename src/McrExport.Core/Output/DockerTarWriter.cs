@@ -28,39 +28,45 @@ public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
     public Task WriteAsync(ImageSet set, IBlobReader blobs, CancellationToken cancellationToken)
     {
         var images = CheckLayerCounts(set);
+        var referrers = set.Entries.Where(ReferrerGraph.IsReferrer).ToList();
         var estimate = images.SelectMany(e => e.Image!.Blobs).DistinctBy(d => d.Digest).Sum(d => d.Size);
         if (Options.UncompressedLayers) estimate *= 2;
-        return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, images, blobs, ct),
+        return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, images, referrers, blobs, ct),
             LayoutTar.EstimateSize(estimate, images.Sum(e => e.Image!.Manifest.Layers.Count + 2) + 6), cancellationToken);
     }
 
     /// <summary>Writes the tar to <paramref name="output"/> (which need not be seekable).</summary>
     public Task WriteToAsync(Stream output, ImageSet set, IBlobReader blobs, CancellationToken cancellationToken) =>
-        WriteToAsync(output, CheckLayerCounts(set), blobs, cancellationToken);
+        WriteToAsync(output, CheckLayerCounts(set), set.Entries.Where(ReferrerGraph.IsReferrer).ToList(), blobs, cancellationToken);
 
-    private async Task WriteToAsync(Stream output, IReadOnlyList<SetEntry> images, IBlobReader blobs, CancellationToken cancellationToken)
+    private async Task WriteToAsync(Stream output, IReadOnlyList<SetEntry> images, IReadOnlyList<SetEntry> referrers, IBlobReader blobs,
+        CancellationToken cancellationToken)
     {
         var tar = new TarSink(output);
         if (Options.UncompressedLayers) await WriteUncompressedAsync(tar, images, blobs, cancellationToken).ConfigureAwait(false);
-        else await WriteCompressedAsync(tar, images, blobs, Options.Arrivals, !Options.IsStandardOutput, Options.BlobWritten, cancellationToken).ConfigureAwait(false);
+        else await WriteCompressedAsync(tar, images, referrers, blobs, Options.Arrivals, !Options.IsStandardOutput, Options.BlobWritten, cancellationToken).ConfigureAwait(false);
         await tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every entry must be an image with one diff_id per layer, or load would fail; the entries, checked.</summary>
+    /// <summary>
+    /// Every entry must be an image with one diff_id per layer, or load would fail; the entries, checked. Referrers
+    /// (signatures, SBOMs of the images) are left to the OCI part.
+    /// </summary>
     public static IReadOnlyList<SetEntry> CheckLayerCounts(ImageSet set)
     {
-        foreach (var entry in set.Entries)
+        var images = ReferrerGraph.Subjects(set);
+        foreach (var entry in images)
         {
             var image = DockerArchiveManifest.ImageOf(entry);
             ManifestParser.CheckConsistent(image.Manifest, image.Config);
         }
-        return set.Entries;
+        return images;
     }
 
-    private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<SetEntry> images, IBlobReader blobs, BlobArrivals? arrivals,
-        bool followDownloads, Action<Digest>? written, CancellationToken cancellationToken)
+    private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<SetEntry> images, IReadOnlyList<SetEntry> referrers, IBlobReader blobs,
+        BlobArrivals? arrivals, bool followDownloads, Action<Digest>? written, CancellationToken cancellationToken)
     {
-        var content = OciLayoutContent.Build(new ImageSet(images));
+        var content = OciLayoutContent.Build(new ImageSet([.. images, .. referrers]));
         var manifest = DockerArchiveManifest.Build(images, (image, i) => LayoutBlob.PathOf(image.Manifest.Layers[i].Digest));
         return LayoutTar.WriteAsync(tar, content, ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)), blobs, cancellationToken, arrivals, followDownloads, written);
     }

@@ -27,6 +27,9 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
     /// <summary>
     /// Plans the layout of a set: every manifest (indexes, images, artifacts) checked against its descriptor and
     /// stored as a blob, every config and layer once; <c>index.json</c> has one descriptor per entry of the set.
+    /// Referrers (signatures, SBOMs) are entries too: listed with their <c>artifactType</c>, found by their
+    /// <c>subject</c> (as oras and notation look for them in a layout), a cosign-style one by its tag as
+    /// <c>org.opencontainers.image.ref.name</c>.
     /// </summary>
     public static OciLayoutContent Build(ImageSet set)
     {
@@ -79,6 +82,7 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
         {
             Platform = node is Image image ? image.Platform : node is IndexNode ? null : node.Descriptor.Platform,
             Annotations = annotations.Count == 0 ? null : annotations,
+            ArtifactType = node is Artifact artifact ? artifact.Descriptor.ArtifactType ?? artifact.Manifest.ArtifactType : null,
         };
     }
 

@@ -31,5 +31,8 @@ public sealed record WriterOptions(string OutputPath)
     public bool CanWriteInOnePass(OutputFormat format) =>
         format == OutputFormat.OciTar || (format == OutputFormat.DockerTar && !UncompressedLayers);
 
+    /// <summary>Tar formats only: cut the tar into parts of at most this many bytes (<c>NAME.001</c>, …, <c>NAME.sha256</c>); null writes one file.</summary>
+    public long? SplitSize { get; init; }
+
     public bool IsStandardOutput => OutputPath == StandardOutputPath;
 }

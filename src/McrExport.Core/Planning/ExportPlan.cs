@@ -16,10 +16,17 @@ public sealed record ExportPlan(ImageSet Set, IReadOnlyList<PlannedBlob> Blobs)
     /// were fetched while resolving). Ordinary blobs come from the registry. Foreign layers are tried at the registry
     /// first, then at each of their <c>urls</c> in order (as Docker and go-containerregistry do).
     /// </summary>
-    public static ExportPlan Create(IReadOnlyList<(SetEntry Entry, RegistryClient Client)> entries)
+    public static ExportPlan Create(IReadOnlyList<(SetEntry Entry, RegistryClient Client)> entries) =>
+        Create(entries.Select(e => (e.Entry, e.Client, e.Entry.Reference!.Repository)).ToList());
+
+    /// <summary>
+    /// The same for entries that are fetched from a repository other than their name says, or that have no name:
+    /// referrers (signatures, SBOMs) come from their subject's repository.
+    /// </summary>
+    public static ExportPlan Create(IReadOnlyList<(SetEntry Entry, RegistryClient Client, string Repository)> entries)
     {
         var blobs = new Dictionary<Digest, PlannedBlob>();
-        foreach (var (entry, client) in entries)
+        foreach (var (entry, client, repository) in entries)
         foreach (var node in entry.Node.Nodes)
         {
             var needed = node switch
@@ -31,7 +38,7 @@ public sealed record ExportPlan(ImageSet Set, IReadOnlyList<PlannedBlob> Blobs)
             foreach (var blob in needed)
             {
                 if (blobs.ContainsKey(blob.Digest)) continue;
-                var sources = new List<BlobSource> { new RegistryBlobSource(client, entry.Reference!.Repository) };
+                var sources = new List<BlobSource> { new RegistryBlobSource(client, repository) };
                 if (blob.IsForeign && blob.Urls is { } urls) sources.AddRange(urls.Select(u => new UrlBlobSource(u)));
                 blobs[blob.Digest] = new PlannedBlob(blob, sources);
             }

@@ -63,12 +63,14 @@ public sealed class BlobUploader(RegistryClient client, long chunkSize = BlobUpl
     /// <summary>
     /// Uploads a blob: in one PUT when it is at most <see cref="ChunkSize"/>, else in PATCH chunks; an interrupted chunk
     /// resumes where the registry says the upload stands. <paramref name="location"/> reuses an open session.
+    /// <paramref name="resumedAt"/> hears the offset when a saved upload of an earlier run is continued.
     /// </summary>
     public async Task<(BlobAction Action, UploadRecovery Recovery)> UploadAsync(string repository, Digest digest, long size, UploadSource open,
-        Uri? location, CancellationToken cancellationToken)
+        Uri? location, CancellationToken cancellationToken, Action<long>? resumedAt = null)
     {
         if (location is null && size > chunkSize && await ResumableAsync(repository, digest, size, cancellationToken).ConfigureAwait(false) is { } stored)
         {
+            resumedAt?.Invoke(stored.Offset);
             log?.Invoke($"resuming the saved upload of {digest.Short} to {repository} at {Content.DiskErrors.FormatSize(stored.Offset)} of {Content.DiskErrors.FormatSize(size)}");
             var resumed = await UploadChunksAsync(repository, digest, size, open, stored.Location, stored.Offset, cancellationToken).ConfigureAwait(false);
             return (BlobAction.UploadedChunked, resumed with { Resumes = resumed.Resumes + 1 });

@@ -10,4 +10,8 @@ public sealed record PushOptions(
     int Parallelism = 3,
     Action<string>? Log = null,
     UploadStateStore? Uploads = null,
-    IPushObserver? Observer = null);
+    IPushObserver? Observer = null)
+{
+    /// <summary>Also put the set's referrers of each pushed entry (<c>--referrers</c>); without it none are sent.</summary>
+    public bool Referrers { get; init; }
+}

@@ -20,6 +20,7 @@ public static class RegistryForm
         var staged = new StagedBlobs(blobs, Path.Combine(stagingRoot, $".mcr-export-{Guid.NewGuid():N}.tmp"));
         try
         {
+            await Verify.SynthesizedLayers.CheckAsync(set, staged, cancellationToken).ConfigureAwait(false);
             var converted = new Dictionary<Digest, Image>();
             foreach (var image in set.Images.Where(i => i.Synthesized))
                 converted[image.Digest] = await ConvertAsync(image, staged, compress, log, cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace McrExport.Push;
 /// registry has, mount what another repository of this push has, upload the rest, read from an
 /// <see cref="IBlobReader"/>: an archive in place or the blob store), then the manifest with its bytes and media
 /// type; for an index, every child by digest (artifacts with their <c>subject</c> as they are), then the index under
-/// the tag.
+/// the tag; then, when asked, the referrers of each entry (signatures, SBOMs) keeping their digests.
 /// </summary>
 public sealed class RegistrySink(IBlobReader blobs, RegistryClient client, PushOptions options)
 {
@@ -21,6 +21,44 @@ public sealed class RegistrySink(IBlobReader blobs, RegistryClient client, PushO
     private readonly ConcurrentQueue<BlobPushRecord> _records = new();
 
     public RegistryClient Client => client;
+
+    /// <summary>
+    /// Pushes the targets, then (with <see cref="PushOptions.Referrers"/>) the referrers <paramref name="set"/> holds
+    /// for each of them, into the target's repository, keeping their digests (see <see cref="ReferrerPusher"/>).
+    /// </summary>
+    public async Task<PushResult> PushAsync(IReadOnlyList<PushTarget> targets, ImageSet set, CancellationToken cancellationToken)
+    {
+        var result = await PushAsync(targets, cancellationToken).ConfigureAwait(false);
+        if (!options.Referrers) return result;
+        var pushed = new List<PushedReferrer>();
+        var putter = new ReferrerPusher(_uploader);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            var referrers = ReferrerGraph.ReferrersOf(set, target.Entry);
+            if (referrers.Count == 0) continue;
+            if (result.Images[i].Rewritten)
+            {
+                options.Log?.Invoke($"referrers of {target.Repository}:{target.Tag} not pushed: its manifest was rewritten, so they would refer to a digest the registry does not have");
+                continue;
+            }
+            foreach (var referrer in referrers)
+            {
+                await Parallel.ForEachAsync(referrer.Node.Blobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
+                    async (blob, ct) => await PushBlobAsync(target.Repository, blob, ct).ConfigureAwait(false)).ConfigureAwait(false);
+                var recorded = await putter.PutAsync(target.Repository, referrer, cancellationToken).ConfigureAwait(false);
+                var entry = new PushedReferrer(target.Repository, referrer, recorded);
+                options.Log?.Invoke($"pushed {entry.Kind} {entry.Digest.Short} of {entry.Subject.Short} to {target.Repository} " + recorded switch
+                {
+                    ReferrerPusher.Recorded.ByApi => "(referrers API)",
+                    ReferrerPusher.Recorded.ByTagSchema => $"(listed in {ReferrerTags.FallbackTag(entry.Subject)[..19]}…)",
+                    _ => $"(tag {ReferrerGraph.CosignTagOf(referrer)})",
+                });
+                pushed.Add(entry);
+            }
+        }
+        return result with { Referrers = pushed };
+    }
 
     public async Task<PushResult> PushAsync(IReadOnlyList<PushTarget> targets, CancellationToken cancellationToken)
     {
@@ -107,7 +145,8 @@ public sealed class RegistrySink(IBlobReader blobs, RegistryClient client, PushO
         var observer = options.Observer ?? NullPushObserver.Instance;
         observer.Started(blob, repository);
         var (action, recovery) = await _uploader.UploadAsync(repository, blob.Digest, blob.Size,
-                () => new Observing.ObservedStream(blobs.OpenRead(blob.Digest), n => observer.Progress(blob, n)), session, cancellationToken)
+                () => new Observing.ObservedStream(blobs.OpenRead(blob.Digest), n => observer.Progress(blob, n)), session, cancellationToken,
+                offset => observer.Resumed(blob, repository, offset))
             .ConfigureAwait(false);
         _holder.TryAdd(blob.Digest, repository);
         Record(repository, blob, action, recovery);

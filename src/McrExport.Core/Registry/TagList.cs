@@ -21,5 +21,10 @@ public static class TagList
         {
             throw new InvalidManifestException($"the tag list is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // A string that is not valid UTF-8 (or a lone surrogate escape): the reader finds that only when it reads it.
+            throw new InvalidManifestException($"the tag list holds a string that is not valid text: {e.Message}", e);
+        }
     }
 }

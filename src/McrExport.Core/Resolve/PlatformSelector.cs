@@ -62,6 +62,24 @@ public static class PlatformSelector
         return list[0];
     }
 
+    /// <summary>
+    /// A reference that names one image (no index): <c>--platform</c> and <c>--os-version</c> must fit that image's own
+    /// platform (from its config), as <c>docker pull --platform</c> checks; otherwise a machine of another platform
+    /// would get an image it cannot run. An image whose config names no platform is taken as it is.
+    /// </summary>
+    public static void CheckSingle(Platform actual, PlatformRequest request, string what)
+    {
+        if (actual.Os.Length == 0 || actual.Architecture.Length == 0) return;
+        var platformOff = request.Platform is { } wanted && !Matches(actual, wanted);
+        var versionOff = request.OsVersion is { } version && actual.OsVersion is not null && !OsVersionMatches(actual.OsVersion, version);
+        if (platformOff || versionOff)
+            throw new PlatformNotFoundException(
+                $"{what} is a single {actual} image, not {string.Join(" ", new[] { request.Platform?.ToString(), request.OsVersion is null ? null : $"os.version {request.OsVersion}" }.OfType<string>())}")
+            {
+                Hint = "it has no other platform; leave out --platform/--os-version to take it as it is",
+            };
+    }
+
     /// <summary>True for entries that are images (not attestations or other artifacts).</summary>
     public static bool IsImage(Descriptor d) => !ManifestParser.IsAttestation(d);
 

@@ -30,6 +30,7 @@ public sealed class RegistrySource(RegistryClientPool registries, Platform host)
         }
         var descriptor = new Descriptor(((ImageManifest)document).MediaType, top.Digest, top.Bytes.Length);
         var image = await ReadImageAsync(client, reference.Repository, descriptor, top.Bytes, (ImageManifest)document, cancellationToken).ConfigureAwait(false);
+        PlatformSelector.CheckSingle(image.Platform, platform, reference.ToString());
         return new ResolvedImage(new SetEntry(WithPlatform(image), reference), null, top.Digest, top.Bytes);
     }
 

@@ -176,7 +176,7 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
                 }
                 if (offset < descriptor.Size)
                     throw new TransientNetworkException(response.RequestMessage!.RequestUri!,
-                        $"{response.RequestMessage!.RequestUri!.Authority} closed the connection after {offset} of {descriptor.Size} bytes");
+                        $"{response.RequestMessage!.RequestUri!.Authority} closed the connection after {Content.DiskErrors.FormatSize(offset)} of {Content.DiskErrors.FormatSize(descriptor.Size)}");
                 break;
             }
             catch (Exception e) when (TransientErrors.IsTransient(e, cancellationToken))

@@ -188,7 +188,7 @@ internal sealed class SegmentedFetch(
                     var read = await TransientErrors.ReadAsync(body, buffer.AsMemory(0, want), options.Stall, response, cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                         throw new TransientNetworkException(response.RequestMessage!.RequestUri!,
-                            $"{response.RequestMessage!.RequestUri!.Authority} closed the connection after {piece.Start + written} of bytes {piece.Start}-{piece.End - 1}");
+                            $"{response.RequestMessage!.RequestUri!.Authority} closed the connection after {Content.DiskErrors.FormatSize(written)} of the {Content.DiskErrors.FormatSize(piece.Length)} range {piece.Start}-{piece.End - 1}");
                     await WriteAsync(file, buffer.AsMemory(0, read), piece.Start + written, cancellationToken).ConfigureAwait(false);
                     written += read;
                     Interlocked.Add(ref _fetched, read);

@@ -20,11 +20,26 @@ public static class ArchiveVerifier
         VerifyAsync(path, BlobScan.DefaultExpansionLimit, cancellationToken);
 
     /// <summary>
-    /// Verifies with a bound on how far one layer may expand (<see cref="BlobScan.ExpansionLimitOption"/>);
-    /// <paramref name="observer"/> hears each file as it is read (progress).
+    /// Verifies the archive at <paramref name="path"/>, with a bound on how far one layer may expand
+    /// (<see cref="BlobScan.ExpansionLimitOption"/>); <paramref name="observer"/> hears each file as it is read
+    /// (progress). A split archive (<c>NAME.001</c>, <c>NAME.sha256</c>) has every part checked against
+    /// <c>NAME.sha256</c> first (a missing, short or damaged part is named), then is read as one.
     /// </summary>
-    public static Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken, IVerifyObserver? observer = null) =>
-        VerifyAsync(ArchiveSource.Read(ImageArchive.Open(path)), expansionLimit, cancellationToken, observer);
+    public static async Task<VerifyResult> VerifyAsync(string path, long expansionLimit, CancellationToken cancellationToken, IVerifyObserver? observer = null)
+    {
+        var archive = ImageArchive.Open(path);
+        if (archive.Parts is not { } parts)
+            return await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken, observer).ConfigureAwait(false);
+        var partProblems = await parts.CheckAsync(cancellationToken).ConfigureAwait(false);
+        if (parts.Missing.Count > 0)
+            return new VerifyResult([], 0, 0, partProblems.Order(StringComparer.Ordinal).ToList()) { PartsChecked = parts.Parts.Count };
+        var result = await VerifyAsync(ArchiveSource.Read(archive), expansionLimit, cancellationToken, observer).ConfigureAwait(false);
+        return result with
+        {
+            Problems = [.. partProblems, .. result.Problems.Where(p => !partProblems.Contains(p))],
+            PartsChecked = parts.Parts.Count,
+        };
+    }
 
     public static Task<VerifyResult> VerifyAsync(ArchiveContent content, CancellationToken cancellationToken) =>
         VerifyAsync(content, BlobScan.DefaultExpansionLimit, cancellationToken);
@@ -46,8 +61,15 @@ public static class ArchiveVerifier
                 .SelectMany(e => e.Node.Nodes.OfType<Image>().Select(i => (Name: NameOf(e), Image: i)))
                 .GroupBy(x => x.Image.Digest)
                 .Select(g => Report(g.Select(x => x.Name).OfType<string>().Distinct().ToList(), g.First().Image)).ToList();
-            artifacts = content.Set.Artifacts.Select(a => new VerifiedArtifact(a.ArtifactType, a.Digest.ToString(), a.Subject?.Digest.ToString(),
-                a.Manifest.Layers.Count + 1, a.Blobs.Sum(b => b.Size))).ToList();
+            var subjects = content.Set.Entries.Where(ReferrerGraph.IsReferrer).DistinctBy(e => e.Node.Digest)
+                .ToDictionary(e => e.Node.Digest, e => (Subject: ReferrerGraph.SubjectOf(e)!.Value, Kind: ReferrerGraph.KindOf(e)));
+            artifacts = content.Set.Artifacts.Select(a => new VerifiedArtifact(a.Descriptor.ArtifactType ?? a.ArtifactType, a.Digest.ToString(),
+                (subjects.TryGetValue(a.Digest, out var s) ? s.Subject : a.Subject?.Digest)?.ToString(),
+                a.Manifest.Layers.Count + 1, a.Blobs.Sum(b => b.Size)) { Kind = subjects.TryGetValue(a.Digest, out var k) ? k.Kind : null }).ToList();
+            var known = content.Set.Nodes.Select(n => n.Digest).ToHashSet();
+            foreach (var (digest, (subject, kind)) in subjects.Where(r => !known.Contains(r.Value.Subject)))
+                list.Add($"{archive.Where(LayoutBlob.PathOf(digest))}: the {kind} refers to {subject}, which is not in the archive");
+            images = images.Select(i => Digest.TryParse(i.Digest, out var d) ? i with { Carries = ReferrerGraph.Summarize(content.Set, d) } : i).ToList();
             foreach (var (name, expectation) in expectations)
                 if (!archive.Contains(name)) list.Add($"{archive.Where(name)}: missing ({expectation.Role})");
         }
@@ -172,6 +194,7 @@ public static class ArchiveVerifier
             }
         var tops = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var tagsByConfig = new Dictionary<Digest, HashSet<string>>();
+        Dictionary<(long, long), List<string>>? linkedV1Ids = null;
 
         foreach (var docker in content.DockerImages)
         {
@@ -211,7 +234,10 @@ public static class ArchiveVerifier
                 var top = docker.Layers[^1];
                 var ids = new List<string> { top.DiffId.Encoded, top.Digest.Encoded };
                 if (top.V1Id is { } v1) ids.Insert(0, v1);
-                ids.AddRange(LinkedV1Ids(archive, top.Path));
+                linkedV1Ids ??= LinkedV1Ids(archive);
+                if (!archive.IsFolder && archive.Entries.TryGetValue(top.Path, out var topFile)
+                    && linkedV1Ids.TryGetValue((topFile.Offset, topFile.Size), out var linked))
+                    ids.AddRange(linked.Where(l => $"{l}/layer.tar" != top.Path));
                 foreach (var tag in docker.RepoTags) tops[tag] = ids;
             }
         }
@@ -244,18 +270,22 @@ public static class ArchiveVerifier
     }
 
     /// <summary>
-    /// The v1 ids whose <c>&lt;id&gt;/layer.tar</c> is a link to <paramref name="layerPath"/> (skopeo and podman write
-    /// <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder).
+    /// The v1 ids of every <c>&lt;id&gt;/layer.tar</c> of a tar by the bytes it leads to (offset, size): skopeo and
+    /// podman write <c>&lt;diff_id&gt;.tar</c> layers with such links, and <c>repositories</c> names the link's folder.
+    /// Built once, so the check stays linear in the number of entries however many images manifest.json lists.
     /// </summary>
-    private static IEnumerable<string> LinkedV1Ids(ImageArchive archive, string layerPath)
+    private static Dictionary<(long, long), List<string>> LinkedV1Ids(ImageArchive archive)
     {
-        if (archive.IsFolder || !archive.Entries.TryGetValue(layerPath, out var layer)) yield break;
+        var result = new Dictionary<(long, long), List<string>>();
+        if (archive.IsFolder) return result;
         foreach (var entry in archive.Entries.Values)
         {
             var parts = entry.Name.Split('/');
-            if (parts.Length == 2 && parts[1] == "layer.tar" && entry.Name != layerPath && entry.Offset == layer.Offset && entry.Size == layer.Size)
-                yield return parts[0];
+            if (parts.Length != 2 || parts[1] != "layer.tar") continue;
+            if (!result.TryGetValue((entry.Offset, entry.Size), out var ids)) result[(entry.Offset, entry.Size)] = ids = [];
+            ids.Add(parts[0]);
         }
+        return result;
     }
 
     /// <summary><c>repositories</c>: every name is in <c>RepoTags</c> and points at its image's top layer (v1 id, or diff_id as Docker 25+ writes).</summary>

@@ -9,4 +9,7 @@ public sealed record VerifyResult(IReadOnlyList<VerifiedImage> Images, int Blobs
     public string? Kind { get; init; }
 
     public bool Ok => Problems.Count == 0;
+
+    /// <summary>How many parts of a split archive were checked against its <c>.sha256</c> (0 for an archive in one file).</summary>
+    public int PartsChecked { get; init; }
 }

@@ -32,6 +32,20 @@ public static class CopyCommand
         var rewrite = new Option<bool>("--rewrite-foreign-layers") { Description = "To a registry: upload foreign layers as ordinary layers without urls (a new manifest digest)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "Blob cache folder (default: the user's cache folder)", HelpName = "DIR" };
+        var split = new Option<string?>("--split")
+        {
+            Description = "docker-archive: and oci-archive: destinations: write NAME.001, NAME.002, … each at most SIZE, and NAME.sha256 (4000M for FAT32, 4.7GB for a DVD; K/M/G/T count in 1024s, KB/MB/GB in 1000s); join with cat NAME.0* | docker load",
+            HelpName = "SIZE",
+        };
+        var referrers = new Option<bool>("--referrers")
+        {
+            Description = "Carry the images' signatures, SBOMs and attestations (OCI 1.1 referrers, the referrers tag schema, cosign's .sig/.att/.sbom tags), keeping their digests",
+        };
+        var referrersType = new Option<string?>("--referrers-type")
+        {
+            Description = "With --referrers from a registry: only referrers of this artifactType (e.g. application/vnd.cncf.notary.signature), and what refers to them",
+            HelpName = "TYPE",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md) instead of the result lines" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; only the result lines and errors" };
         var registry = new RegistryOptions();
@@ -40,10 +54,13 @@ public static class CopyCommand
             "mcr-export copy docker-archive:hello.tar oci:./hello-layout",
             "mcr-export copy hello.tar docker://registry.corp.example:5000/hello:1.0",
             "mcr-export copy docker://mcr.microsoft.com/windows/servercore:ltsc2019 docker://registry.corp.example:5000/windows/servercore:ltsc2019 --all",
-            "mcr-export copy oci-archive:images.oci.tar docker://registry.corp.example:5000/team --all");
+            "mcr-export copy oci-archive:images.oci.tar docker://registry.corp.example:5000/team --all",
+            "mcr-export copy docker://mcr.microsoft.com/windows/servercore:ltsc2019 docker-archive:servercore.tar --split 4000M --referrers",
+            "mcr-export copy servercore.tar.sha256 docker://registry.corp.example:5000/windows/servercore:ltsc2019 --referrers");
         command.Arguments.Add(source);
         command.Arguments.Add(destination);
-        foreach (var option in new Option[] { all, uncompressed, include, rewrite, parallel, cacheDir, json, quiet }) command.Options.Add(option);
+        foreach (var option in new Option[] { all, uncompressed, include, rewrite, parallel, cacheDir, split, referrers, referrersType, json, quiet })
+            command.Options.Add(option);
         platform.AddTo(command);
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -53,6 +70,9 @@ public static class CopyCommand
             if (parse.GetValue(parallel) is < 1 or > 64) throw new UsageException("--parallel must be between 1 and 64");
             var from = CopyEndpoint.Parse(parse.GetValue(source)!, isSource: true);
             var to = CopyEndpoint.Parse(parse.GetValue(destination)!, isSource: false);
+            var splitSize = parse.GetValue(split) is { } splitText ? Output.Split.SplitSize.Parse(splitText) : (long?)null;
+            var withReferrers = parse.GetValue(referrers) || parse.GetValue(referrersType) is not null;
+            CopyPipeline.CheckSplit(new CopyRequest(from, to) { SplitSize = splitSize });
             var cacheRoot = parse.GetValue(cacheDir) ?? BlobStore.DefaultRoot();
             if (to is ArchiveEndpoint file) OutputChecks.Check(file.Path, folderOutput: file.Format == OutputFormat.Oci, outputIsTerminal: false);
             if (from is RegistryEndpoint || to is RegistryEndpoint) OutputChecks.CheckCache(cacheRoot);
@@ -72,6 +92,9 @@ public static class CopyCommand
                 ForeignLayers = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign,
                 Transfer = new TransferOptions(parse.GetValue(parallel), null, pool.Retry),
                 CacheDirectory = cacheRoot,
+                SplitSize = splitSize,
+                Referrers = withReferrers,
+                ReferrersArtifactType = parse.GetValue(referrersType),
                 Log = reporter.Line,
                 PushObserver = reporter,
             };
@@ -88,6 +111,10 @@ public static class CopyCommand
                 for (var i = 0; i < pushed.Images.Count; i++)
                     await console.Out.WriteLineAsync(PushCommand.Describe(pushed.Images[i], result.Targets[i].Entry)).ConfigureAwait(false);
                 await console.Out.WriteLineAsync(PushCommand.CountsLine(pushed)).ConfigureAwait(false);
+                if (request.Referrers)
+                    await console.Out.WriteLineAsync(pushed.Referrers.Count == 0
+                        ? "referrers: none for these images"
+                        : $"referrers: {Model.ReferrerKinds.Summarize(pushed.Referrers.Select(r => r.Kind))}").ConfigureAwait(false);
             }
             else
             {

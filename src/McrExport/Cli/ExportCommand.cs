@@ -48,6 +48,20 @@ public static class ExportCommand
         {
             Description = "oci and oci-tar: export each index whole, with every platform's image (index.json points at the index)",
         };
+        var split = new Option<string?>("--split")
+        {
+            Description = "docker-tar and oci-tar: write NAME.001, NAME.002, … each at most SIZE, and NAME.sha256 (4000M for FAT32, 4.7GB for a DVD; K/M/G/T count in 1024s, KB/MB/GB in 1000s); join with cat NAME.0* | docker load",
+            HelpName = "SIZE",
+        };
+        var referrers = new Option<bool>("--referrers")
+        {
+            Description = "Carry the images' signatures, SBOMs and attestations (OCI 1.1 referrers, the referrers tag schema, cosign's .sig/.att/.sbom tags) into the output",
+        };
+        var referrersType = new Option<string?>("--referrers-type")
+        {
+            Description = "With --referrers: only referrers of this artifactType (e.g. application/vnd.cncf.notary.signature), and what refers to them",
+            HelpName = "ARTIFACT-TYPE",
+        };
         var uncompressed = new Option<bool>("--uncompressed-layers") { Description = "docker-tar: write layers as plain tars (as old docker save did)" };
         var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once", DefaultValueFactory = _ => 4 };
         var connections = new Option<int>("--connections")
@@ -73,6 +87,9 @@ public static class ExportCommand
         root.Options.Add(ociTypes);
         root.Options.Add(allPlatforms);
         root.Options.Add(uncompressed);
+        root.Options.Add(split);
+        root.Options.Add(referrers);
+        root.Options.Add(referrersType);
         registry.AddTo(root);
         foreach (var option in new Option[] { parallel, connections, stall, cacheDir, noCache, quiet, json }) root.Options.Add(option);
 
@@ -98,6 +115,22 @@ public static class ExportCommand
             var outputPath = parse.GetValue(output) ?? DefaultOutput(refs, fmt);
             if (outputPath == WriterOptions.StandardOutputPath && fmt == OutputFormat.Oci)
                 throw new UsageException("-o - needs a tar format (docker-tar or oci-tar); the oci format writes a folder");
+            long? splitSize = null;
+            if (parse.GetValue(split) is { } splitText)
+            {
+                if (outputPath == WriterOptions.StandardOutputPath)
+                    throw new UsageException("--split writes files (NAME.001, NAME.002, …); it cannot write to standard output (-o -)")
+                    {
+                        Hint = "give a file name with -o, or pipe -o - into split(1) yourself",
+                    };
+                if (fmt == OutputFormat.Oci) throw new UsageException("--split needs a tar format (docker-tar or oci-tar); the oci format writes a folder");
+                splitSize = Output.Split.SplitSize.Parse(splitText);
+            }
+            var withReferrers = parse.GetValue(referrers) || parse.GetValue(referrersType) is not null;
+            if (withReferrers && parse.GetValue(uncompressed))
+                throw new UsageException("--referrers needs the OCI part of the archive, which --uncompressed-layers leaves out");
+            if (withReferrers && parse.GetValue(ociTypes))
+                throw new UsageException("--referrers keeps the manifests' digests that signatures refer to; it excludes --oci-media-types");
             if (parse.GetValue(uncompressed) && fmt != OutputFormat.DockerTar)
                 throw new UsageException("--uncompressed-layers applies to --format docker-tar only");
             if (parse.GetValue(allPlatforms))
@@ -131,6 +164,9 @@ public static class ExportCommand
                 OciMediaTypes = parse.GetValue(ociTypes),
                 UncompressedLayers = parse.GetValue(uncompressed),
                 AllPlatforms = parse.GetValue(allPlatforms),
+                SplitSize = splitSize,
+                Referrers = withReferrers,
+                ReferrersArtifactType = parse.GetValue(referrersType),
                 Transfer = new TransferOptions(parse.GetValue(parallel), TimeSpan.FromSeconds(parse.GetValue(stall)), pool.Retry)
                 {
                     Connections = parse.GetValue(connections),

@@ -2,6 +2,7 @@ using System.Text;
 using McrExport.Cli.Json;
 using McrExport.Cli.Progress;
 using McrExport.Content;
+using McrExport.Model;
 using McrExport.Output;
 
 namespace McrExport.Cli;
@@ -28,7 +29,14 @@ public static class ExportSummary
         result.Transfer.BlobsDownloaded,
         tally.BlobsResumed,
         result.Transfer.BlobsFromCache,
-        Math.Round(result.Elapsed.TotalSeconds, 3));
+        Math.Round(result.Elapsed.TotalSeconds, 3))
+    {
+        Parts = result.Parts.Count > 0 ? result.Parts : null,
+        Referrers = result.Referrers.Count > 0
+            ? result.Referrers.Select(r => new CarriedReferrer(r.Node.Digest.ToString(), ReferrerGraph.SubjectOf(r)!.Value.ToString(),
+                r.Node.Descriptor.ArtifactType ?? ((Artifact)r.Node).ArtifactType, ReferrerGraph.KindOf(r), ReferrerGraph.CosignTagOf(r))).ToList()
+            : null,
+    };
 
     public static string ToText(ExportDocument summary)
     {
@@ -40,8 +48,13 @@ public static class ExportSummary
             sb.AppendLine($"manifest  {image.ManifestDigest}");
             sb.AppendLine($"layers    {image.Layers}{(image.ForeignLayers > 0 ? $" ({image.ForeignLayers} foreign, included)" : "")}, {DiskErrors.FormatSize(image.Size)}");
         }
+        if (summary.Referrers is { Count: > 0 } carried)
+            sb.AppendLine($"referrers {ReferrerKinds.Summarize(carried.Select(r => r.Kind))}");
         sb.AppendLine(FetchedLine(summary.BytesDownloaded, summary.BytesResumed, summary.BytesFromCache, summary.Seconds));
-        sb.AppendLine(summary.Output == WriterOptions.StandardOutputPath ? "output    standard output" : $"output    {summary.Output} ({DiskErrors.FormatSize(summary.OutputBytes)})");
+        if (summary.Parts is { Count: > 1 } parts)
+            sb.AppendLine($"output    {parts.Count - 1} parts {Path.GetFileName(parts[0])} … {Path.GetFileName(parts[^2])} ({DiskErrors.FormatSize(summary.OutputBytes)}) and {Path.GetFileName(parts[^1])}");
+        else
+            sb.AppendLine(summary.Output == WriterOptions.StandardOutputPath ? "output    standard output" : $"output    {summary.Output} ({DiskErrors.FormatSize(summary.OutputBytes)})");
         return sb.ToString();
     }
 

@@ -43,6 +43,10 @@ public static class PushCommand
             Description = "Cache folder where an unfinished upload is recorded, so the next push continues it (default: the user's cache folder)",
             HelpName = "DIR",
         };
+        var referrers = new Option<bool>("--referrers")
+        {
+            Description = "Also push the archive's signatures, SBOMs and attestations of each image, keeping their digests (through the referrers API where the registry has it, else by the referrers tag schema sha256-<hex>)",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON document (docs/json.md) instead of the result lines" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; only the result lines and errors" };
         var registry = new RegistryOptions();
@@ -58,6 +62,7 @@ public static class PushCommand
         command.Options.Add(chunkSize);
         command.Options.Add(uncompressed);
         command.Options.Add(cacheDir);
+        command.Options.Add(referrers);
         command.Options.Add(json);
         command.Options.Add(quiet);
         registry.AddTo(command);
@@ -67,12 +72,17 @@ public static class PushCommand
                 throw new UsageException("--include-foreign-layers and --rewrite-foreign-layers exclude each other");
             var chunk = parse.GetValue(chunkSize);
             if (chunk < 1024) throw new UsageException("--chunk-size must be at least 1024 bytes");
-            CheckDestination(parse.GetValue(destination)!, parse.GetValue(all));
+            CheckDestination(parse.GetValue(destination)!, parse.GetValue(all), parse.GetValue(path)!);
             var mode = parse.GetValue(rewrite) ? ForeignLayerMode.Rewrite : parse.GetValue(include) ? ForeignLayerMode.Include : ForeignLayerMode.LeaveForeign;
 
             var content = ArchiveSource.OpenChecked(parse.GetValue(path)!);
-            var (host, targets) = PushTargets.Resolve(content.Set, parse.GetValue(destination)!, parse.GetValue(all));
-            await ArchivePreflight.CheckAsync(content.Blobs, new ImageSet(targets.Select(t => t.Entry).ToList()), mode, cancellationToken).ConfigureAwait(false);
+            var (host, targets) = PushTargets.Resolve(new ImageSet(ReferrerGraph.Subjects(content.Set)), parse.GetValue(destination)!, parse.GetValue(all));
+            if (!parse.GetValue(referrers) && content.Set.Entries.Count(ReferrerGraph.IsReferrer) is > 0 and var left)
+                await console.Error.WriteLineAsync($"{left} referrer(s) (signatures, SBOMs) in the archive not pushed; add --referrers to push them").ConfigureAwait(false);
+            var carried = parse.GetValue(referrers)
+                ? targets.SelectMany(t => ReferrerGraph.ReferrersOf(content.Set, t.Entry)).DistinctBy(r => r.Node.Digest).ToList()
+                : [];
+            await ArchivePreflight.CheckAsync(content.Blobs, new ImageSet([.. targets.Select(t => t.Entry), .. carried]), mode, cancellationToken).ConfigureAwait(false);
             var pool = registry.CreatePool(parse, console, [host]);
             using var transport = pool.Transport;
             var client = pool.For(new ImageReference(host, "push", "latest", null));
@@ -81,13 +91,13 @@ public static class PushCommand
             // in logs the sink's own line per blob says what happened; the reporter adds totals and retries
             var reporter = ProgressReporter.Create(console, parse.GetValue(quiet), parse.GetValue(json), perBlobLines: false);
             reporter.Watch(pool.Retry);
-            var options = new PushOptions(mode, chunk, Log: reporter.Line, Uploads: uploads, Observer: reporter);
+            var options = new PushOptions(mode, chunk, Log: reporter.Line, Uploads: uploads, Observer: reporter) { Referrers = parse.GetValue(referrers) };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var (set, staged) = await RegistryForm.PrepareAsync(new ImageSet(targets.Select(t => t.Entry).ToList()), content.Blobs,
                 compress: !parse.GetValue(uncompressed), Path.Combine(cacheRoot, "tmp"), options.Log, cancellationToken).ConfigureAwait(false);
             using var _ = staged;
             targets = targets.Select((t, i) => t with { Entry = set.Entries[i] }).ToList();
-            var result = await reporter.RunAsync(() => new RegistrySink(staged, client, options).PushAsync(targets, cancellationToken)).ConfigureAwait(false);
+            var result = await reporter.RunAsync(() => new RegistrySink(staged, client, options).PushAsync(targets, content.Set, cancellationToken)).ConfigureAwait(false);
 
             if (parse.GetValue(json))
             {
@@ -98,6 +108,10 @@ public static class PushCommand
             for (var i = 0; i < result.Images.Count; i++)
                 await console.Out.WriteLineAsync(Describe(result.Images[i], targets[i].Entry)).ConfigureAwait(false);
             await console.Out.WriteLineAsync(CountsLine(result)).ConfigureAwait(false);
+            if (options.Referrers)
+                await console.Out.WriteLineAsync(result.Referrers.Count == 0
+                    ? "referrers: none in the archive for these images"
+                    : $"referrers: {ReferrerKinds.Summarize(result.Referrers.Select(r => r.Kind))}").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
@@ -107,8 +121,11 @@ public static class PushCommand
     /// The destination's shape, before the archive is read or the network used: without --all it names a registry
     /// host and a repository (<c>127.0.0.1:5088</c> alone would otherwise be taken for a repository on MCR).
     /// </summary>
-    internal static void CheckDestination(string destination, bool all)
+    internal static void CheckDestination(string destination, bool all, string archive)
     {
+        if ((File.Exists(destination) || Directory.Exists(destination)) && !File.Exists(archive) && !Directory.Exists(archive))
+            throw new UsageException($"'{destination}' is a file here and '{archive}' is not: the archive comes first, then the destination")
+            { Hint = $"mcr-export push {destination} {archive}" };
         if (all) return;
         var slash = destination.IndexOf('/');
         if (slash < 0)

@@ -12,10 +12,11 @@ public static class VerifyCommand
 {
     public static Command Create(CliConsole console)
     {
-        var path = new Argument<string>("archive") { Description = "A docker save / docker-archive tar, an oci-tar archive or an OCI layout folder, from any producer" };
+        var path = new Argument<string>("archive") { Description = "A docker save / docker-archive tar, an oci-tar archive (or a split one: NAME.001 or NAME.sha256) or an OCI layout folder, from any producer" };
         var command = new Command("verify", "Check an archive offline: every blob's digest and size, every layer decompresses (gzip, zstd or plain) to its config's diff_id, manifest.json, index.json and repositories agree. Exit 0 only when all holds; 6 otherwise.").WithExamples(
             "mcr-export verify servercore.tar",
-            "mcr-export verify ./servercore-layout");
+            "mcr-export verify ./servercore-layout",
+            "mcr-export verify servercore.tar.sha256");
         var limit = new Option<string?>(BlobScan.ExpansionLimitOption)
         {
             Description = "How far one layer may expand when checking its diff_id (default 64G; bytes, or with K, M, G, T)",
@@ -46,10 +47,11 @@ public static class VerifyCommand
                 var name = image.Names.Count == 0 ? "(no name)" : string.Join(", ", image.Names);
                 await console.Out.WriteLineAsync(
                     $"image  {name}  {image.Platform}  {image.Digest}  {image.Layers} layers, {DiskErrors.FormatSize(image.Size)}").ConfigureAwait(false);
+                if (image.Carries.Length > 0) await console.Out.WriteLineAsync($"       with {image.Carries}").ConfigureAwait(false);
             }
             foreach (var artifact in result.Artifacts)
                 await console.Out.WriteLineAsync(
-                    $"artifact  {artifact.ArtifactType}  {artifact.Digest}{(artifact.Subject is null ? "" : $"  for {artifact.Subject}")}  {artifact.Blobs} blobs, {DiskErrors.FormatSize(artifact.Size)}").ConfigureAwait(false);
+                    $"artifact  {(artifact.Kind is { } kind && kind != artifact.ArtifactType ? $"{kind} ({artifact.ArtifactType})" : artifact.ArtifactType)}  {artifact.Digest}{(artifact.Subject is null ? "" : $"  for {artifact.Subject}")}  {artifact.Blobs} blobs, {DiskErrors.FormatSize(artifact.Size)}").ConfigureAwait(false);
             foreach (var problem in result.Problems) await console.Error.WriteLineAsync($"error: {problem}").ConfigureAwait(false);
             if (!result.Ok)
             {
@@ -57,7 +59,7 @@ public static class VerifyCommand
                 return ExitCodes.Integrity;
             }
             await console.Out.WriteLineAsync(
-                $"ok: {result.Images.Count} image(s), {(result.Artifacts.Count > 0 ? $"{result.Artifacts.Count} artifact(s), " : "")}{result.BlobsChecked} blobs, {DiskErrors.FormatSize(result.BytesChecked)} checked").ConfigureAwait(false);
+                $"ok: {(result.PartsChecked > 0 ? $"{result.PartsChecked} parts checked against their .sha256, " : "")}{result.Images.Count} image(s), {(result.Artifacts.Count > 0 ? $"{result.Artifacts.Count} artifact(s), " : "")}{result.BlobsChecked} blobs, {DiskErrors.FormatSize(result.BytesChecked)} checked").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

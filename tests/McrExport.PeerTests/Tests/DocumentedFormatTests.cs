@@ -51,6 +51,16 @@ public sealed class DocumentedFormatTests(Peers.Peers peers) : ProducerTestBase(
         await PodmanLoadsAsync(dockerArchive, CraneOneConfig);
     }
 
+    [Fact]
+    public async Task The_fixtures_themselves_load_into_the_real_readers()
+    {
+        // docker 20.10 reads manifest.json and ignores index.json, as Docker 25's own docker load does with "manifests": null.
+        await DockerLoadsAsync(Fixture("docker25-save-by-digest.tar"), Docker25Config);
+        // containers/image reads a go-containerregistry tarball as a docker-archive.
+        Assert.Equal(CraneTwoConfig, await ConfigDigestAsync($"docker-archive:{Fixture("crane-tarball.tar")}:localhost:5000/producers/crane-two:v1"));
+        await PodmanLoadsAsync(Fixture("crane-tarball.tar"), CraneOneConfig);
+    }
+
     private static string Fixture(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -122,7 +122,8 @@ public sealed class PodmanSaveProducerTests(Peers.Peers peers) : ProducerTestBas
         Assert.Equal(config, await ConfigDigestAsync($"docker://{registry.Reference("producers/podman-dir", "v1")}", "--tls-verify=false"));
 
         var ociArchive = Folder.Combine("from-dir.oci.tar");
-        await Tool("copy", $"oci:{saved}", $"oci-archive:{ociArchive}", "--cache-dir", Cache);
+        // podman's ref.name is the full name; copy picks the entry by it, as skopeo's oci:PATH:REF does.
+        await Tool("copy", $"oci:{saved}:localhost/producers/podman-dir:v1", $"oci-archive:{ociArchive}", "--cache-dir", Cache);
         await Run(podman, "rmi", "--force", images.Zstd, "localhost/producers/podman-dir:v1");
         await PodmanLoadsAsync(ociArchive, config);
     }

@@ -64,6 +64,10 @@ public sealed class ContainerdPeer : IAsyncDisposable
         ProcessRunner.RunAsync(_ctr, ["--address", Socket, "--namespace", Namespace, .. arguments], timeout,
             cancellationToken);
 
+    /// <summary>The <c>ctr</c> command line for this containerd, for a pipe.</summary>
+    public (string FileName, IEnumerable<string> Arguments) Command(params string[] arguments) =>
+        (_ctr, ["--address", Socket, "--namespace", Namespace, .. arguments]);
+
     public string Tail() => _daemon.Tail();
 
     public async ValueTask DisposeAsync()

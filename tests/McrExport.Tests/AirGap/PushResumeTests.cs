@@ -95,6 +95,67 @@ public sealed class PushResumeTests
         Assert.Empty(Directory.GetFiles(Path.Combine(cache, "uploads")));
     }
 
+    [Fact]
+    public async Task A_saved_upload_is_continued_and_its_observer_hears_where_and_every_byte_read_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
+        var big = Layer.Random(200_000, seed: 13);
+        var image = ArchiveFixtures.Variant("part", big);
+        source.Push("team/part", "1.0", image);
+        await using var registry = await RegistryPeer.StartAsync(ct);
+        using var temp = new TempFolder();
+        var tar = temp.Combine("part.tar");
+        await ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("team/part", "1.0")], ct);
+        // an earlier run's upload that stopped after its first 64 KiB chunk, as the registry and the state file know it
+        const int sent = 65536;
+        using var http = new HttpClient();
+        using var started = await http.PostAsync(new Uri(registry.BaseUri, "v2/team/part/blobs/uploads/"), null, ct);
+        var patch = new HttpRequestMessage(HttpMethod.Patch, new Uri(registry.BaseUri, started.Headers.Location!))
+        {
+            Content = new ByteArrayContent(big.Bytes, 0, sent),
+        };
+        patch.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        patch.Content.Headers.TryAddWithoutValidation("Content-Range", $"0-{sent - 1}");
+        using var patched = await http.SendAsync(patch, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, patched.StatusCode);
+        var cache = temp.Combine("push-cache");
+        var store = McrExport.Push.UploadStateStore.InCache(cache);
+        Assert.True(await store.SaveAsync(new McrExport.Push.UploadState(registry.Authority, "team/part", big.Digest,
+            new Uri(registry.BaseUri, patched.Headers.Location!), sent), ct));
+
+        var content = McrExport.Archive.ArchiveSource.Read(McrExport.Archive.ImageArchive.Open(tar));
+        var observer = new RecordingObserver();
+        using var transport = new McrExport.Http.HttpTransport(new McrExport.Http.TransportPolicy([registry.Authority]));
+        var client = new McrExport.Registry.RegistryClient(registry.Authority, registry.Authority, transport,
+            new McrExport.Registry.Auth.DockerConfigCredentialSource(temp.Combine("none.json")), new McrExport.Http.RetryPolicy(1, TimeSpan.FromMilliseconds(10)));
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var sink = new McrExport.Push.RegistrySink(content.Blobs, client,
+            new McrExport.Push.PushOptions(ChunkSize: 32 * 1024, Parallelism: 1, Log: lines.Enqueue, Uploads: store, Observer: observer));
+
+        var result = await sink.PushAsync([new McrExport.Push.PushTarget(content.Set.Entries[0], "team/part", "1.0")], ct);
+
+        Assert.Equal(image.ManifestDigest, result.Images[0].Digest);
+        Assert.Equal(sent, Assert.Single(observer.Resumed, r => r.Digest == big.Digest).Offset);
+        // every byte is read once: the first 64 KiB to hash them (the closing PUT waits for the whole digest), the rest to send
+        Assert.Equal(big.Size, observer.Read(big.Digest));
+        Assert.Contains($"resuming the saved upload of {big.Digest.Short} to team/part at 64.0 KiB of {McrExport.Content.DiskErrors.FormatSize(big.Size)}", lines);
+        await AssertBlobAsync(registry, "team/part", big, ct);
+    }
+
+    private sealed class RecordingObserver : McrExport.Push.IPushObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<McrExport.Model.Digest, long> _read = new();
+
+        public System.Collections.Concurrent.ConcurrentQueue<(McrExport.Model.Digest Digest, long Offset)> Resumed { get; } = new();
+
+        public long Read(McrExport.Model.Digest digest) => _read.GetValueOrDefault(digest);
+
+        void McrExport.Push.IPushObserver.Resumed(McrExport.Model.Descriptor blob, string repository, long offset) => Resumed.Enqueue((blob.Digest, offset));
+
+        void McrExport.Push.IPushObserver.Progress(McrExport.Model.Descriptor blob, long bytes) => _read.AddOrUpdate(blob.Digest, bytes, (_, n) => n + bytes);
+    }
+
     private static async Task AssertBlobAsync(RegistryPeer registry, string repository, Layer blob, CancellationToken ct)
     {
         using var http = new HttpClient();

@@ -98,6 +98,31 @@ public sealed class JsonContractTests
     }
 
     [Fact]
+    public async Task Verify_of_a_layout_with_attestations_lists_them_as_artifacts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var amd64 = TestImages.Small("verifyjson", "amd64", ManifestFormat.Oci);
+        var arm64 = TestImages.Small("verifyjson", "arm64", ManifestFormat.Oci);
+        TestImage[] attestations = [TestImages.Attestation(amd64), TestImages.Attestation(arm64)];
+        await using var registry = await FakeRegistry.StartAsync(cancellationToken: ct);
+        registry.Push("demo/hello", "1.0", TestImages.IndexOf(ManifestFormat.Oci, [amd64, arm64, .. attestations]));
+        using var temp = new TempFolder();
+        var tar = temp.Combine("hello.oci.tar");
+        var export = await BuiltTool.RunAsync([registry.Reference("demo/hello", "1.0"), "--all-platforms", "-f", "oci-tar", "-o", tar, "--no-cache", "-q"], ct);
+        Assert.True(export.ExitCode == 0, export.Describe());
+
+        var verify = await BuiltTool.RunAsync(["verify", tar, "--json"], ct);
+
+        Assert.True(verify.ExitCode == 0, verify.Describe());
+        var document = SchemaCheck.Validate("verify", verify.Out);
+        Assert.Equal(new[] { amd64.ManifestDigest.ToString(), arm64.ManifestDigest.ToString() }.Order(),
+            document.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("manifestDigest").GetString()!).Order());
+        Assert.Equal(attestations.Select(a => a.ManifestDigest.ToString()).Order(),
+            document.GetProperty("artifacts").EnumerateArray().Select(a => a.GetProperty("digest").GetString()!).Order());
+        Assert.All(document.GetProperty("artifacts").EnumerateArray(), a => Assert.Equal(2, a.GetProperty("blobs").GetInt32()));
+    }
+
+    [Fact]
     public async Task Cache_prune_prints_what_it_removed()
     {
         var ct = TestContext.Current.CancellationToken;

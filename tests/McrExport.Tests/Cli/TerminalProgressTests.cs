@@ -41,6 +41,43 @@ public sealed class TerminalProgressTests
     }
 
     [Fact]
+    public async Task A_push_that_continues_a_saved_upload_says_where_on_its_bar()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var source = await FakeRegistry.StartAsync(cancellationToken: ct);
+        var big = Layer.Random(400_000, seed: 17);
+        var image = AirGap.ArchiveFixtures.Variant("livepart", big);
+        source.Push("team/livepart", "1.0", image);
+        await using var registry = await RegistryPeer.StartAsync(ct);
+        using var temp = new TempFolder();
+        var tar = temp.Combine("part.tar");
+        await AirGap.ArchiveFixtures.ExportAsync(temp, tar, [source.Reference("team/livepart", "1.0")], ct);
+        // an earlier run's upload that stopped after its first 64 KiB chunk, as the registry and the state file know it
+        const int sent = 65536;
+        using var http = new HttpClient();
+        using var started = await http.PostAsync(new Uri(registry.BaseUri, "v2/team/livepart/blobs/uploads/"), null, ct);
+        var patch = new HttpRequestMessage(HttpMethod.Patch, new Uri(registry.BaseUri, started.Headers.Location!)) { Content = new ByteArrayContent(big.Bytes, 0, sent) };
+        patch.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        patch.Content.Headers.TryAddWithoutValidation("Content-Range", $"0-{sent - 1}");
+        using var patched = await http.SendAsync(patch, ct);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, patched.StatusCode);
+        var cache = temp.Combine("cache");
+        Assert.True(await McrExport.Push.UploadStateStore.InCache(cache).SaveAsync(new McrExport.Push.UploadState(registry.Authority, "team/livepart", big.Digest,
+            new Uri(registry.BaseUri, patched.Headers.Location!), sent), ct));
+
+        await using var terminal = await TmuxTerminal.StartAsync(["push", tar, $"{registry.Authority}/team/livepart:1.0", "--chunk-size", "32768",
+            "--cache-dir", cache], ct);
+        var screen = await terminal.WaitForAsync(s => s.Contains("EXIT=", StringComparison.Ordinal), Limit, ct);
+
+        Assert.True(screen.Contains("EXIT=0", StringComparison.Ordinal), screen);
+        Assert.Contains($"resuming the saved upload of {big.Digest.Short} to team/livepart at 64.0 KiB", screen);
+        Assert.True(screen.Split('\n').Any(l => l.Contains($"{big.Digest.Short} → team/livepart", StringComparison.Ordinal)
+            && l.Contains("resumed at 64.0 KiB", StringComparison.Ordinal) && l.Contains('━')), screen);
+        Assert.Contains($"{registry.Authority}/team/livepart:1.0@{image.ManifestDigest}", screen);
+        Assert.DoesNotContain(" bytes", screen);
+    }
+
+    [Fact]
     public async Task A_refused_connection_shows_each_retry_and_no_empty_total()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -63,6 +63,12 @@ public sealed class FakeRegistry : IAsyncDisposable
     /// </summary>
     public int? TagPageSize { get; set; }
 
+    /// <summary>
+    /// Serves the OCI 1.1 referrers API (<c>GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>, filtered by
+    /// <c>artifactType</c>) from the stored manifests' <c>subject</c>. Off, the path answers 404 as distribution 2.8 does.
+    /// </summary>
+    public bool ServesReferrersApi { get; set; }
+
     public RegistryAuthMode AuthMode { get; private set; }
 
     public FakeTokenService? TokenService { get; private set; }
@@ -221,6 +227,9 @@ public sealed class FakeRegistry : IAsyncDisposable
             case RegistryEndpoint.Tags:
                 await ServeTagsAsync(context, route.Repository!);
                 break;
+            case RegistryEndpoint.Referrers:
+                await ServeReferrersAsync(context, route.Repository!, route.Reference!);
+                break;
         }
     }
 
@@ -337,6 +346,51 @@ public sealed class FakeRegistry : IAsyncDisposable
             context.Response.Headers.Link =
                 $"</v2/{repository}/tags/list?n={n}&last={Uri.EscapeDataString(page[^1])}>; rel=\"next\"";
         await WriteJsonAsync(context, JsonSerializer.SerializeToUtf8Bytes(new { name = repository, tags = page }));
+    }
+
+    private async Task ServeReferrersAsync(HttpContext context, string repository, string reference)
+    {
+        if (!ServesReferrersApi)
+        {
+            context.Response.StatusCode = 404;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync("404 page not found\n");
+            return;
+        }
+        if (!Digest.TryParse(reference, out var subject))
+        {
+            await ErrorAsync(context, 400, "DIGEST_INVALID", "invalid digest");
+            return;
+        }
+        var filter = context.Request.Query["artifactType"].ToString();
+        var entries = new List<System.Text.Json.Nodes.JsonNode?>();
+        foreach (var (key, stored) in _manifests.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            if (!key.StartsWith(repository + "|sha256:", StringComparison.Ordinal)) continue;
+            var node = System.Text.Json.Nodes.JsonNode.Parse(stored.Bytes);
+            if (node?["subject"]?["digest"]?.GetValue<string>() != subject.ToString()) continue;
+            var artifactType = node["artifactType"]?.GetValue<string>() ?? node["config"]?["mediaType"]?.GetValue<string>();
+            if (filter.Length > 0 && artifactType != filter) continue;
+            var entry = new System.Text.Json.Nodes.JsonObject
+            {
+                ["mediaType"] = stored.MediaType,
+                ["digest"] = stored.Digest.ToString(),
+                ["size"] = stored.Bytes.Length,
+                ["artifactType"] = artifactType,
+            };
+            if (node["annotations"] is System.Text.Json.Nodes.JsonObject annotations) entry["annotations"] = annotations.DeepClone();
+            entries.Add(entry);
+        }
+        if (filter.Length > 0) context.Response.Headers["OCI-Filters-Applied"] = "artifactType";
+        var body = TestJson.Bytes(new System.Text.Json.Nodes.JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = new System.Text.Json.Nodes.JsonArray(entries.ToArray()),
+        });
+        context.Response.ContentType = MediaTypes.OciIndex;
+        context.Response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method)) await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     private static async Task WriteJsonAsync(HttpContext context, byte[] body)

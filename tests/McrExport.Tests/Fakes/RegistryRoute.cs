@@ -3,7 +3,7 @@ using McrExport.Model;
 namespace McrExport.Tests.Fakes;
 
 /// <summary>The kinds of <c>/v2/</c> endpoints the fake serves.</summary>
-public enum RegistryEndpoint { Base, Manifest, Blob, Tags }
+public enum RegistryEndpoint { Base, Manifest, Blob, Tags, Referrers }
 
 /// <summary>A parsed <c>/v2/…</c> path: which endpoint, for which repository, with which tag or digest.</summary>
 public sealed record RegistryRoute(RegistryEndpoint Endpoint, string? Repository, string? Reference)
@@ -18,7 +18,7 @@ public sealed record RegistryRoute(RegistryEndpoint Endpoint, string? Repository
         var rest = path[4..];
         if (rest.EndsWith("/tags/list", StringComparison.Ordinal))
             return Valid(RegistryEndpoint.Tags, rest[..^"/tags/list".Length], null);
-        foreach (var (marker, endpoint) in new[] { ("/manifests/", RegistryEndpoint.Manifest), ("/blobs/", RegistryEndpoint.Blob) })
+        foreach (var (marker, endpoint) in new[] { ("/manifests/", RegistryEndpoint.Manifest), ("/blobs/", RegistryEndpoint.Blob), ("/referrers/", RegistryEndpoint.Referrers) })
         {
             var at = rest.LastIndexOf(marker, StringComparison.Ordinal);
             if (at > 0) return Valid(endpoint, rest[..at], rest[(at + marker.Length)..]);

@@ -121,6 +121,38 @@ public sealed class ClassicArchiveBadInputTests
         Assert.Contains("truncated", message);
     }
 
+    [Fact]
+    public async Task A_crane_layer_that_does_not_decompress_to_its_diff_id_is_neither_pushed_nor_copied()
+    {
+        using var temp = new TempFolder();
+        var classic = new ClassicArchive();
+        var other = ClassicArchive.LayerTar(("other.txt", "not the layer the config names\n"u8.ToArray()));
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            gzip.Write(other);
+        var blob = gzipped.ToArray();
+        var hex = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(blob));
+        var crane = new ClassicArchive();
+        crane.Files.Clear();
+        crane.Files[$"sha256:{classic.ConfigHex}"] = classic.Config;
+        crane.Files[$"{hex}.tar.gz"] = blob;
+        crane.Files["manifest.json"] = System.Text.Encoding.UTF8.GetBytes(
+            $"[{{\"Config\":\"sha256:{classic.ConfigHex}\",\"RepoTags\":[\"{ClassicArchive.RepoTag}\"],\"Layers\":[\"{hex}.tar.gz\"]}}]");
+        var tar = crane.Write(temp.Combine("crane.tar"));
+
+        var verify = await CliRunner.RunAsync(["verify", tar], cancellationToken: Token);
+        Assert.Equal(ExitCodes.Integrity, verify.ExitCode);
+        Assert.Contains(classic.DiffId, verify.Error);
+        var push = await CliRunner.RunAsync(["push", tar, $"{NoRegistry}/bad/img:v1", "--insecure-registry", NoRegistry,
+            "--cache-dir", temp.Combine("cache")], cancellationToken: Token);
+        Assert.True(push.ExitCode == ExitCodes.Integrity, push.Error);
+        Assert.Contains($"but the config's diff_id is {classic.DiffId}; nothing was written or sent", push.Error);
+        var output = temp.Combine("crane-layout");
+        var copy = await CliRunner.RunAsync(["copy", tar, $"oci:{output}", "--cache-dir", temp.Combine("cache")], cancellationToken: Token);
+        Assert.True(copy.ExitCode == ExitCodes.Integrity, copy.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
     /// <summary>
     /// verify, push (gzip, the default) and copy to an OCI layout each exit with the integrity code and a message
     /// without a stack trace; returns verify's message.

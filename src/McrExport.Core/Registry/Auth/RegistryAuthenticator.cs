@@ -170,6 +170,11 @@ public sealed class RegistryAuthenticator(
         {
             throw new RegistryAuthException($"token service {realm.Authority} returned something that is not JSON");
         }
+        catch (InvalidOperationException)
+        {
+            // Not an object (a list, a string), or a string that is not valid text.
+            throw new RegistryAuthException($"token service {realm.Authority} returned JSON that is not a token object");
+        }
     }
 
     private sealed record BearerToken(string Value, DateTimeOffset ExpiresAt)

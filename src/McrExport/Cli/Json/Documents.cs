@@ -27,7 +27,19 @@ public sealed record ExportDocument(
     int BlobsDownloaded,
     int BlobsResumed,
     int BlobsFromCache,
-    double Seconds) : JsonDocumentBase("export");
+    double Seconds) : JsonDocumentBase("export")
+{
+    /// <summary>With <c>--referrers</c>: the signatures, SBOMs and attestations carried; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<CarriedReferrer>? Referrers { get; init; }
+
+    /// <summary>With <c>--split</c>: the part files in order, then <c>NAME.sha256</c>; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Parts { get; init; }
+}
+
+/// <summary>A referrer written with the images: its digest, the digest it refers to, its type and kind, its cosign tag.</summary>
+public sealed record CarriedReferrer(string Digest, string Subject, string ArtifactType, string Kind, string? Tag);
 
 public sealed record ExportedImage(
     string Reference,

@@ -18,6 +18,7 @@ public sealed class LiveProgressReporter(CliConsole console) : ProgressReporter
         Interactive = InteractionSupport.Yes,
     });
     private readonly ConcurrentDictionary<string, ProgressTask> _tasks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _resumedAt = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private ProgressContext? _context;
     private ProgressTask? _total;
@@ -46,9 +47,18 @@ public sealed class LiveProgressReporter(CliConsole console) : ProgressReporter
             _total ??= _context.AddTask("[bold]total[/]", autoStart: true, maxValue: 0);
             _total.MaxValue += size;
         }
-        var description = Markup.Escape(label) + (already > 0 ? $" [grey]resumed at {Markup.Escape(Size(already))}[/]" : "");
+        if (already > 0) _resumedAt[key] = $" [grey]resumed at {Markup.Escape(Size(already))}[/]";
+        var description = Markup.Escape(label) + _resumedAt.GetValueOrDefault(key, "");
         var task = _tasks.GetOrAdd(key, _ => _context.AddTask(description, maxValue: Math.Max(1, size)));
         task.Description = description;
+    }
+
+    protected override void Resume(string key, long already)
+    {
+        // the bytes the registry has are still read once (their hash is checked before the upload completes), so the
+        // bar keeps the blob's whole size and says where the upload took up
+        _resumedAt[key] = $" [grey]resumed at {Markup.Escape(Size(already))}[/]";
+        if (_tasks.TryGetValue(key, out var task)) task.Description += _resumedAt[key];
     }
 
     protected override void Advance(string key, long bytes)
@@ -76,7 +86,7 @@ public sealed class LiveProgressReporter(CliConsole console) : ProgressReporter
         if (_context is null) return;
         if (_tasks.TryGetValue(key, out var task))
         {
-            task.Description = $"{Markup.Escape(label)} [green]{Markup.Escape(outcome)}[/]";
+            task.Description = $"{Markup.Escape(label)}{_resumedAt.GetValueOrDefault(key, "")} [green]{Markup.Escape(outcome)}[/]";
             task.Value = task.MaxValue;
             task.StopTask();
             return;

@@ -54,6 +54,9 @@ public sealed class PlainProgressReporter(TextWriter error, TimeSpan interval, b
 
     protected override void Advance(string key, long bytes) => Interlocked.Add(ref _moved, bytes);
 
+    // the uploader's own line says where it resumes; the bytes before are still read once, for their hash
+    protected override void Resume(string key, long already) { }
+
     protected override void AdvanceAny(string prefix, long bytes) => Interlocked.Add(ref _moved, bytes);
 
     protected override void Retry(string? key, string text) => Line(text);

@@ -65,6 +65,9 @@ public abstract class ProgressReporter : ITransferObserver, IPushObserver, IVeri
     void IPushObserver.Started(Descriptor blob, string repository) =>
         Begin(blob.Digest.ToString() + " " + repository, $"{blob.Digest.Short} → {repository}", blob.Size, 0);
 
+    void IPushObserver.Resumed(Descriptor blob, string repository, long offset) =>
+        Resume(blob.Digest.ToString() + " " + repository, offset);
+
     void IPushObserver.Progress(Descriptor blob, long bytes)
     {
         // the key is per repository, but one blob is uploaded to one repository at a time
@@ -86,6 +89,9 @@ public abstract class ProgressReporter : ITransferObserver, IPushObserver, IVeri
     void IVerifyObserver.Progress(string name, long bytes) => Advance(name, bytes);
 
     void IVerifyObserver.Completed(string name) => End(name, Short(name), "checked", 0, moved: true);
+
+    /// <summary>An item began with <paramref name="already"/> of its bytes already where they go: they are not moved in this run.</summary>
+    protected abstract void Resume(string key, long already);
 
     /// <summary>Advances the item whose key starts with <paramref name="prefix"/> (push keys add the repository).</summary>
     protected abstract void AdvanceAny(string prefix, long bytes);
@@ -109,6 +115,7 @@ public sealed class QuietProgressReporter : ProgressReporter
     protected override void Begin(string key, string label, long size, long already) { }
     protected override void Advance(string key, long bytes) { }
     protected override void AdvanceAny(string prefix, long bytes) { }
+    protected override void Resume(string key, long already) { }
     protected override void Retry(string? key, string text) { }
     protected override void End(string key, string label, string outcome, long size, bool moved) { }
 }

@@ -109,6 +109,30 @@ public sealed class HostilePushFilesTests
         if (mode == "monolithic") Assert.DoesNotContain(target.Received, r => r.Body.Length == layer.Bytes.Length);
     }
 
+    /// <summary>copy from an archive into a registry is checked the same way before its first request.</summary>
+    [Theory]
+    [InlineData("oci")]
+    [InlineData("oci-archive")]
+    public async Task A_copy_from_a_damaged_archive_fails_with_exit_6_and_nothing_sent(string transport)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        var layer = Layer.Random(8192, 45);
+        var layout = CraftedLayout.Write(temp.Combine("copy"), [layer]);
+        Damage(layout.BlobPath(layer.Digest), "flipped");
+        var source = transport == "oci" ? $"oci:{layout.Root}" : $"oci-archive:{layout.WriteTar(temp.Combine("copy.tar"))}";
+        await using var target = await PushRecorder.StartAsync(ct);
+
+        var result = await ToolProcess.RunAsync(["copy", source, $"docker://{target.Authority}/hostile/copy:1", "--cache-dir", temp.Combine("cache")],
+            TimeSpan.FromSeconds(60), ct);
+
+        ToolProcess.AssertBounded(result, ExitCodes.Integrity, Within);
+        Assert.Contains(layer.Digest.Encoded, result.Error);
+        Assert.Contains("nothing was sent", result.Error);
+        Assert.Equal(0, target.Host.RequestsStarted);
+        Assert.Equal(0, target.BytesReceived);
+    }
+
     [Fact]
     public async Task A_good_layout_is_pushed_whole_to_the_recorder()
     {

@@ -88,6 +88,38 @@ public sealed class FuzzFindingTests
         }
     }
 
+    /// <summary>The same class of input in a registry's tag list: a tag that is not UTF-8 is an integrity error.</summary>
+    [Fact]
+    public void A_tag_list_with_bytes_that_are_not_utf8_is_an_integrity_error()
+    {
+        var body = Latin1WithEscapes("""{"name":"a/b","tags":["1.0","x\xFFy"]}""");
+        Assert.Throws<InvalidManifestException>(() => McrExport.Registry.TagList.Parse(body));
+    }
+
+    /// <summary>A token service answering JSON that is no object (or not UTF-8) is an authentication error, exit 4.</summary>
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"token\"")]
+    [InlineData("{\"token\":\"a\xFFb\"}")]
+    public async Task A_token_answer_that_is_no_token_object_is_an_authentication_error(string answer)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var registry = await McrExport.Tests.Fakes.FakeRegistry.StartAsync(cancellationToken: ct);
+        registry.UseBearerAuth();
+        var body = Latin1WithEscapes(answer);
+        registry.Host.Map("/token", async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        });
+
+        var result = await McrExport.Tests.Support.CliRunner.RunAsync(["inspect", registry.Reference("a/b", "1")], cancellationToken: ct);
+
+        Assert.Equal(ExitCodes.Auth, result.ExitCode);
+        Assert.Contains("token", result.Error);
+        Assert.DoesNotContain("unexpected", result.Error);
+    }
+
     /// <summary>The text with each <c>\xNN</c> as that byte.</summary>
     private static byte[] Latin1WithEscapes(string text)
     {
