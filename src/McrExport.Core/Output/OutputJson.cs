@@ -30,4 +30,5 @@ internal static class OutputJson
 [JsonSerializable(typeof(SortedDictionary<string, SortedDictionary<string, string>>))]
 [JsonSerializable(typeof(OciMediaTypeConverter.Document))]
 [JsonSerializable(typeof(OciLayoutContent.IndexDocument))]
+[JsonSerializable(typeof(McrExport.Push.ReferrerPusher.TagSchemaIndex))]
 internal sealed partial class OutputJsonContext : JsonSerializerContext;
