@@ -2,7 +2,7 @@
 # Fuzzes the readers of outside input with AFL++ through SharpFuzz (tests/McrExport.Fuzz).
 #
 #   tests/fuzz.sh TARGET SECONDS    one target (tar, docker-archive, oci-layout, manifest, reference, link,
-#                                   www-authenticate) for SECONDS
+#                                   www-authenticate, registry-answers) for SECONDS
 #   tests/fuzz.sh all SECONDS       every target, one after the other, SECONDS each
 #
 # Seeds come from testdata/fuzz/TARGET; findings land in $MCR_EXPORT_FUZZ_DIR (default /tmp/mcr-export-fuzz)/findings/TARGET.
@@ -16,7 +16,7 @@ if [ $# -ne 2 ] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
   echo "usage: tests/fuzz.sh TARGET|all SECONDS" >&2
   exit 2
 fi
-targets=(tar docker-archive oci-layout manifest reference link www-authenticate)
+targets=(tar docker-archive oci-layout manifest reference link www-authenticate registry-answers)
 if [ "$1" = all ]; then
   chosen=("${targets[@]}")
 elif printf '%s\n' "${targets[@]}" | grep -qx -- "$1"; then

@@ -24,6 +24,7 @@ public static class Targets
         ["reference"] = Reference,
         ["link"] = Link,
         ["www-authenticate"] = WwwAuthenticate,
+        ["registry-answers"] = RegistryAnswers,
     };
 
     /// <summary>A tar read as an archive: the header index, every file's bytes, then the archive as a source and its verification.</summary>
@@ -87,6 +88,13 @@ public static class Targets
     {
         foreach (var challenge in AuthChallenge.ParseAll(Encoding.UTF8.GetString(data)))
             if (challenge.Scheme.Length == 0) throw new InvalidOperationException("a challenge without a scheme");
+    }
+
+    /// <summary>The bytes as a registry's tag list and as its error answer (which is read without ever throwing).</summary>
+    public static void RegistryAnswers(byte[] data)
+    {
+        Expected(() => TagList.Parse(data));
+        RegistryError.Parse(data);
     }
 
     private static void ReadAndVerify(ImageArchive archive)

@@ -42,7 +42,8 @@ public sealed record RegistryError(string Code, string Message)
                 }
             }
         }
-        catch (Exception e) when (e is JsonException or System.Xml.XmlException) { }
+        // InvalidOperationException: a string the reader cannot turn into text (a lone surrogate escape).
+        catch (Exception e) when (e is JsonException or System.Xml.XmlException or InvalidOperationException) { }
         return list;
     }
 

@@ -96,6 +96,14 @@ public sealed class FuzzFindingTests
         Assert.Throws<InvalidManifestException>(() => McrExport.Registry.TagList.Parse(body));
     }
 
+    /// <summary>An error answer is read without ever throwing, a lone surrogate escape in its message included.</summary>
+    [Fact]
+    public void An_error_answer_with_a_lone_surrogate_escape_gives_no_error_list_instead_of_throwing()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"errors":[{"code":"DENIED","message":"no\ud800"}]}""");
+        Assert.Empty(McrExport.Registry.RegistryError.Parse(body));
+    }
+
     /// <summary>A token service answering JSON that is no object (or not UTF-8) is an authentication error, exit 4.</summary>
     [Theory]
     [InlineData("[]")]
