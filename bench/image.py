@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Generates a deterministic 4-layer test image and pushes it to a registry on loopback.
 
-usage: image.py generate DIR SIZE_BYTES SEED     writes DIR/blobs/<hex>, DIR/manifest.json, DIR/image.json
+usage: image.py generate DIR SIZE_BYTES SEED [one-layer]
+                                                 writes DIR/blobs/<hex>, DIR/manifest.json, DIR/image.json
        image.py push DIR HOST:PORT REPO TAG       pushes the blobs (POST + PUT with digest), then the manifest
 
 SIZE is the approximate total of the compressed layers (what a pull transfers). The layers, each one gzip'd tar
 holding one file, differ in compressibility: random bytes, half random (4 KiB random, 4 KiB zeros), text-like
-(words drawn from a small vocabulary), and zeros. Same SIZE and SEED give the same bytes (gzip level 1, mtime 0)."""
+(words drawn from a small vocabulary), and zeros; with one-layer, a single random layer of SIZE. Same SIZE and SEED give the same bytes (gzip level 1, mtime 0)."""
 import gzip, hashlib, io, json, os, random, sys, tarfile, urllib.request
 
 CHUNK = 1 << 20
@@ -115,11 +116,12 @@ def put_blob(out_dir, data):
     return {"digest": "sha256:" + digest, "size": len(data)}
 
 
-def generate(out_dir, size, seed):
+def generate(out_dir, size, seed, one_layer=False):
     os.makedirs(os.path.join(out_dir, "blobs"), exist_ok=True)
     rng = random.Random(seed)
+    plan = [("random", 1.0)] if one_layer else PLAN
     layers = [make_layer(out_dir, f"layer{i}", kind, max(CHUNK, int(size * share) // CHUNK * CHUNK), rng)
-              for i, (kind, share) in enumerate(PLAN, 1)]
+              for i, (kind, share) in enumerate(plan, 1)]
     config = {"architecture": "amd64", "os": "linux", "created": "1970-01-01T00:00:00Z",
               "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]},
               "rootfs": {"type": "layers", "diff_ids": [l["diff_id"] for l in layers]},
@@ -170,8 +172,8 @@ def push(out_dir, registry, repo, tag):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "generate":
-        generate(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "generate" and sys.argv[5:] in ([], ["one-layer"]):
+        generate(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), one_layer=len(sys.argv) == 6)
     elif len(sys.argv) == 6 and sys.argv[1] == "push":
         push(*sys.argv[2:])
     else:

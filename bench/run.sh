@@ -3,17 +3,22 @@
 # the same deterministic image from a distribution registry on 127.0.0.1. Commands alternate run by run; the report
 # gives medians and per-run ratios.
 #
+# A second part pulls a one-layer image through a front on 127.0.0.2 that paces each connection to 16 MiB/s (a CDN
+# that shapes per connection): mcr-export (several connections per big blob) against one curl connection and skopeo.
+#
 # usage: bench/run.sh [--size 256M|1G|2G[,...]] [--runs N] [--out docs/benchmarks.md] [--parallel N]
-#                     [--skip-docker] [--compare-at SIZES] [--ci] [--seed N] [--work-dir DIR]
+#                     [--skip-docker] [--compare-at SIZES] [--cdn-size SIZE] [--ci] [--seed N] [--work-dir DIR]
 #   --compare-at  run skopeo and docker only at these sizes (default: every size); the others time mcr-export,
 #                 curl and cat only, e.g. for the RSS growth from 256M to 2G.
-#   --ci   the smallest size (64M), one run, report written into the work folder: keeps the benchmark working.
+#   --cdn-size    the layer behind the throttling front (default 256M; 0 leaves that part out)
+#   --ci   the smallest size (64M, also behind the front), one run, report written into the work folder: keeps the
+#          benchmark working.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 invocation="bash bench/run.sh $*"
 
-compare_at='' sizes=1G runs=5 out=docs/benchmarks.md parallel=4 skip_docker=0 ci=0 seed=5 work_base=${TMPDIR:-/tmp} out_set=0
+compare_at='' cdn_size=256M cdn_rate=$((16 << 20)) sizes=1G runs=5 out=docs/benchmarks.md parallel=4 skip_docker=0 ci=0 seed=5 work_base=${TMPDIR:-/tmp} out_set=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size|--sizes) sizes=$2; shift 2 ;;
@@ -22,10 +27,11 @@ while [ $# -gt 0 ]; do
     --parallel) parallel=$2; shift 2 ;;
     --skip-docker) skip_docker=1; shift ;;
     --compare-at) compare_at=$2; shift 2 ;;
-    --ci) ci=1; sizes=64M; runs=1; shift ;;
+    --cdn-size) cdn_size=$2; shift 2 ;;
+    --ci) ci=1; sizes=64M; cdn_size=64M; runs=1; shift ;;
     --seed) seed=$2; shift 2 ;;
     --work-dir) work_base=$2; shift 2 ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,17p "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +47,7 @@ bytes_of() {
 }
 IFS=, read -r -a size_list <<< "$sizes"
 for s in "${size_list[@]}"; do bytes_of "$s" > /dev/null; done
+[ "$cdn_size" = 0 ] || bytes_of "$cdn_size" > /dev/null
 
 # --- what the benchmark needs ------------------------------------------------------------------------------------
 need=()
@@ -63,7 +70,7 @@ docker_cli=/usr/bin/docker
 mkdir -p "$work_base"
 work=$(mktemp -d "$work_base/mcr-export-bench.XXXXXX")
 short=$(mktemp -d /tmp/mxb.XXXXXX)
-registry_pid='' dockerd_pid=''
+registry_pid='' dockerd_pid='' front_pid=''
 cleanup() {
   local status=$?
   set +e
@@ -73,6 +80,7 @@ cleanup() {
     kill -9 "$dockerd_pid" 2> /dev/null
   fi
   [ -n "$registry_pid" ] && kill "$registry_pid" 2> /dev/null
+  [ -n "$front_pid" ] && kill "$front_pid" 2> /dev/null
   wait 2> /dev/null
   if [ "$status" != 0 ]; then
     for log in "$work"/registry.log "$work"/dockerd.log "$work"/cmd.log; do
@@ -89,9 +97,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_for() { for _ in $(seq 150); do "$@" > /dev/null 2>&1 && return 0; sleep 0.2; done; "$@"; }
 
 # --- mcr-export, built from this checkout ------------------------------------------------------------------------
-echo "== building mcr-export (Release)"
-dotnet build src/McrExport -c Release -nologo -v quiet -o "$work/mcr" > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-mcr=(dotnet "$work/mcr/mcr-export.dll")
+# As the RID-specific tool package ships it (Native AOT), and framework-dependent (the "any" package) for the
+# process-start comparison.
+case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+echo "== publishing mcr-export (Release, Native AOT, $rid)"
+dotnet publish src/McrExport -c Release -r "$rid" -nologo -v quiet -o "$work/mcr" > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+mcr=("$work/mcr/mcr-export")
+echo "== building mcr-export (Release, framework-dependent)"
+dotnet build src/McrExport -c Release -nologo -v quiet -o "$work/mcr-fd" > "$work/build-fd.log" 2>&1 || { cat "$work/build-fd.log"; exit 1; }
+mcr_fd=(dotnet "$work/mcr-fd/mcr-export.dll")
 
 # --- the registry ------------------------------------------------------------------------------------------------
 port=$(free_port)
@@ -135,7 +149,8 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 meta = {
     "nproc": os.cpu_count(), "memoryGiB": round(int(mem) / 1048576, 1), "cpu": cpu, "kernel": platform.release(),
     "loadAverageAtStart": open("/proc/loadavg").read().split()[:3],
-    "mcrExport": run("dotnet", "$work/mcr/mcr-export.dll", "--version"),
+    "mcrExport": run("$work/mcr/mcr-export", "--version") + " (Native AOT, $rid)",
+    "cdnRateMiBps": $cdn_rate / 1048576,
     "dotnet": run("dotnet", "--version"),
     "skopeo": run("skopeo", "--version").replace("skopeo version ", ""),
     "registry": run("docker-registry", "--version").split(" ")[-1],
@@ -171,6 +186,17 @@ run_one() {
   case "$name" in
     mcr-startup)
       record "$name" "$run" "${mcr[@]}" --version ;;
+    mcr-startup-fd)
+      record "$name" "$run" "${mcr_fd[@]}" --version ;;
+    cdn-mcr-oci)
+      rm -rf "$work/cold-cache" "$work/out-oci"
+      record "$name" "$run" "${mcr[@]}" "$ref" -f oci -o "$work/out-oci" --cache-dir "$work/cold-cache" --quiet ;;
+    cdn-curl)
+      rm -f "$work/floor.bin"
+      record "$name" "$run" curl -sf -o "$work/floor.bin" "${blob_urls[1]}" ;;
+    cdn-skopeo-oci)
+      rm -rf "$work/out-oci"
+      record "$name" "$run" skopeo copy -q --src-tls-verify=false "docker://$ref" "oci:$work/out-oci:${ref##*:}" ;;
     mcr-cold-docker-tar)
       rm -rf "$work/cold-cache" "$work/out.tar"
       record "$name" "$run" "${mcr[@]}" "$ref" -o "$work/out.tar" --cache-dir "$work/cold-cache" --parallel "$parallel" --quiet ;;
@@ -217,7 +243,7 @@ PY
 }
 
 for label in "${size_list[@]}"; do
-  commands=(mcr-startup mcr-cold-docker-tar mcr-warm-docker-tar mcr-cold-oci mcr-warm-oci curl-floor copy-cached)
+  commands=(mcr-startup mcr-startup-fd mcr-cold-docker-tar mcr-warm-docker-tar mcr-cold-oci mcr-warm-oci curl-floor copy-cached)
   if [ -z "$compare_at" ] || [[ ",$compare_at," == *",$label,"* ]]; then
     commands+=(skopeo-docker-archive skopeo-oci)
     [ "$skip_docker" = 1 ] || commands+=(docker-pull-save)
@@ -249,6 +275,34 @@ for d in [m["config"]] + m["layers"]: print("http://%s/v2/bench/image/blobs/%s" 
   done
   rm -rf "$work/warm-cache" "$work/cold-cache" "$work/out.tar" "$work/out-oci" "$work/floor.bin" "$work/copy.bin"
 done
+
+# --- one big layer behind a front that paces each connection ------------------------------------------------------
+if [ "$cdn_size" != 0 ]; then
+  label="cdn-$cdn_size"
+  tag=$(echo "$cdn_size" | tr '[:upper:]' '[:lower:]')
+  echo "== $label: generating a one-layer image (seed $seed) and pushing it to $registry"
+  python3 bench/image.py generate "$work/image" "$(bytes_of "$cdn_size")" "$seed" one-layer > /dev/null
+  python3 bench/image.py push "$work/image" "$registry" bench/cdn "$tag"
+  cp "$work/image/image.json" "$work/image-$label.json"
+  rm -rf "$work/image"
+  python3 bench/throttle.py 127.0.0.2 "$registry" "$cdn_rate" > "$work/front.port" 2> "$work/front.log" & front_pid=$!
+  wait_for test -s "$work/front.port"
+  front="127.0.0.2:$(head -1 "$work/front.port")"
+  ref="$front/bench/cdn:$tag"
+  mapfile -t blob_urls < <(python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))
+for d in [m["config"]] + m["layers"]: print("http://%s/v2/bench/cdn/blobs/%s" % (sys.argv[2], d["digest"]))' <(curl -sf -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' "http://$registry/v2/bench/cdn/manifests/$tag") "$front")
+  commands=(cdn-mcr-oci cdn-curl cdn-skopeo-oci)
+  for run in $(seq "$runs"); do
+    echo "== $label ($((cdn_rate >> 20)) MiB/s per connection), run $run of $runs"
+    n=${#commands[@]}
+    for i in $(seq 0 $((n - 1))); do
+      run_one "${commands[$(( (i + run - 1) % n ))]}" "$run" "$ref"
+    done
+  done
+  rm -rf "$work/cold-cache" "$work/out-oci" "$work/floor.bin"
+fi
 
 python3 -c '
 import json, sys

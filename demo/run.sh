@@ -28,6 +28,9 @@ fail() { echo "demo: $*" >&2; exit 1; }
 need=()
 command -v docker-registry >/dev/null || need+=(docker-registry)
 command -v python3 >/dev/null || need+=(python3)
+# Native AOT (the package for this machine) links with clang against zlib
+command -v clang >/dev/null || need+=(clang)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || fail "please install: ${need[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
@@ -78,8 +81,12 @@ fi
 registry=127.0.0.1:$port
 python3 demo/seed.py "$work/data" "$registry"
 
-echo "== packing and installing mcr-export from its package"
-dotnet pack src/McrExport -c Release -o "$work/packages" -v quiet -nologo > "$work/pack.log" 2>&1 || { cat "$work/pack.log" >&2; fail "dotnet pack failed"; }
+echo "== packing and installing mcr-export from its package (Native AOT for this machine: takes a few minutes)"
+case "$(uname -m)" in aarch64|arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+for r in "" "$rid" any; do # the top-level package, this platform's Native AOT one, the framework-dependent fallback
+  dotnet pack src/McrExport -c Release ${r:+-r "$r"} -o "$work/packages" -v quiet -nologo > "$work/pack.log" 2>&1 \
+    || { cat "$work/pack.log" >&2; fail "dotnet pack ${r:+-r $r }failed"; }
+done
 dotnet tool install mcr-export --tool-path "$work/tools" --add-source "$work/packages" > "$work/install.log" 2>&1 \
   || { cat "$work/install.log" >&2; fail "dotnet tool install failed"; }
 mcr="$work/tools/mcr-export"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the programs the peer tests (tests/McrExport.PeerTests) run against, and afl-fuzz for tests/fuzz.sh. Idempotent: does nothing when
-# every program is already there. Debian, as root.
+# every program is already there. Debian, as root. clang and zlib1g-dev: the demo test packs the Native AOT tool.
 set -euo pipefail
 
 needed=(
@@ -13,11 +13,13 @@ needed=(
   /usr/bin/oci-image-tool:oci-image-tool
   /bin/busybox:busybox-static
   /usr/bin/afl-fuzz:afl++
+  /usr/bin/clang:clang
+  /usr/include/zlib.h:zlib1g-dev
 )
 
 missing=()
 for pair in "${needed[@]}"; do
-  [ -x "${pair%%:*}" ] || missing+=("${pair##*:}")
+  [ -e "${pair%%:*}" ] || missing+=("${pair##*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

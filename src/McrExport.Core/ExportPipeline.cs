@@ -14,7 +14,8 @@ namespace McrExport;
 
 /// <summary>
 /// The export, top-down: resolve every reference (manifest, platform, config) → plan the blobs and their sources →
-/// transfer them into the blob store (parallel, resumable, verified) → write the output from the store.
+/// transfer them into the blob store (parallel, resumable, verified) → write the output from the store; a tar output
+/// in the same pass as the transfer, each blob appended as soon as it is verified.
 /// </summary>
 public sealed class ExportPipeline(RegistryClientPool registries, ITransferObserver? observer = null, Platform? host = null)
 {
@@ -39,18 +40,36 @@ public sealed class ExportPipeline(RegistryClientPool registries, ITransferObser
         var store = storeScope.Store;
         foreach (var warning in FreeSpace.Check(plan, store, request.OutputPath, storeIsTemporary: request.NoCache))
             Warning?.Invoke(warning);
-        var summary = await FillStoreAsync(plan, store, registries, request.Transfer, observer, cancellationToken).ConfigureAwait(false);
-
         var set = request.OciMediaTypes ? new ImageSet(plan.Set.Entries.Select(OciMediaTypeConverter.Convert).ToList()) : plan.Set;
-        var writer = ImageWriters.Create(request.Format, new WriterOptions(request.OutputPath)
+        var options = new WriterOptions(request.OutputPath)
         {
             StandardOutput = request.StandardOutput,
             UncompressedLayers = request.UncompressedLayers,
             TempDirectory = storeScope.TempDirectory,
             HardLinks = !request.NoCache,
             SplitSize = request.SplitSize,
-        });
-        await writer.WriteAsync(set, store, cancellationToken).ConfigureAwait(false);
+        };
+        TransferSummary summary;
+        if (options.CanWriteInOnePass(request.Format))
+        {
+            // One pass: the tar is written while the blobs arrive, each appended once it is verified in the store.
+            var arrivals = new BlobArrivals();
+            // Without a cache, a blob's temporary copy goes as soon as it is in the tar (most never reach the disk).
+            var writer = ImageWriters.Create(request.Format, options with
+            {
+                Arrivals = arrivals,
+                BlobWritten = request.NoCache ? store.Remove : null,
+            });
+            var announcing = new ArrivalObserver(observer ?? NullTransferObserver.Instance, arrivals);
+            summary = await OnePass.RunAsync(arrivals,
+                ct => FillStoreAsync(plan, store, registries, request.Transfer, announcing, ct),
+                ct => writer.WriteAsync(set, store, ct), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            summary = await FillStoreAsync(plan, store, registries, request.Transfer, observer, cancellationToken).ConfigureAwait(false);
+            await ImageWriters.Create(request.Format, options).WriteAsync(set, store, cancellationToken).ConfigureAwait(false);
+        }
 
         var parts = request.SplitSize is null ? [] : PartSet.Open(Path.GetFullPath(request.OutputPath)).Parts.Select(p => p.Path).ToList();
         return new ExportResult(set, summary, request.OutputPath,

@@ -7,7 +7,8 @@ namespace McrExport.Content;
 /// The content-addressed blob cache. Layout under <see cref="Root"/>:
 /// <c>blobs/&lt;alg&gt;/&lt;hex&gt;</c> holds only verified blobs (published by rename, so never half-written);
 /// <c>partial/&lt;alg&gt;/&lt;hex&gt;</c> holds the bytes of an unfinished download, kept for resume;
-/// <c>partial/&lt;alg&gt;/&lt;hex&gt;.lock</c> is held open (exclusively) by whichever process is writing it, so several
+/// <c>partial/&lt;alg&gt;/&lt;hex&gt;.segments</c> records which ranges of it are done when it is fetched over several
+/// connections; <c>partial/&lt;alg&gt;/&lt;hex&gt;.lock</c> is held open (exclusively) by whichever process is writing it, so several
 /// runs can share one cache. A blob's last use is recorded as its file's modification time.
 /// </summary>
 public sealed class BlobStore : IBlobReader
@@ -333,6 +334,12 @@ public sealed class BlobStore : IBlobReader
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>Deletes one verified blob (and its stamp); for a temporary store whose copy is no longer needed.</summary>
+    public void Remove(Digest digest)
+    {
+        if (TryDelete(PathOf(digest))) TryDelete(StampPathOf(digest));
+    }
+
     /// <summary>Deletes blobs (and partial downloads) last used before <paramref name="olderThan"/>; returns what went.</summary>
     public IReadOnlyList<CachedBlob> Prune(DateTime olderThan)
     {
@@ -347,10 +354,32 @@ public sealed class BlobStore : IBlobReader
             if (TryDelete(path))
             {
                 if (!blob.Partial) TryDelete(StampPathOf(blob.Digest));
+                else if (IsRealFile(path + SegmentsSuffix)) TryDelete(path + SegmentsSuffix);
                 removed.Add(blob);
             }
         }
+        PruneStraySegmentRecords(olderThan);
         return removed;
+    }
+
+    /// <summary>
+    /// The suffix of the record beside a partial file fetched over several connections (which ranges are done):
+    /// <c>partial/&lt;alg&gt;/&lt;hex&gt;.segments</c>. It goes with its partial file.
+    /// </summary>
+    public const string SegmentsSuffix = ".segments";
+
+    /// <summary>Records whose partial file is gone (a crash between the two deletions) and not written since the cutoff.</summary>
+    private void PruneStraySegmentRecords(DateTime olderThan)
+    {
+        var root = Path.Combine(Root, "partial");
+        if (!IsRealDirectory(root)) return;
+        foreach (var algorithmDir in Directory.EnumerateDirectories(root).Where(IsRealDirectory))
+        foreach (var record in Directory.EnumerateFiles(algorithmDir, "*" + SegmentsSuffix).Where(IsRealFile))
+        {
+            var partial = record[..^SegmentsSuffix.Length];
+            if (!Digest.TryParse($"{Path.GetFileName(algorithmDir)}:{Path.GetFileName(partial)}", out _)) continue;
+            if (!File.Exists(partial) && File.GetLastWriteTimeUtc(record) < olderThan) TryDelete(record);
+        }
     }
 
     internal static void Touch(string path)

@@ -73,7 +73,7 @@ public static class DockerArchiveManifest
         return sources;
     }
 
-    private sealed record Item(
+    internal sealed record Item(
         [property: JsonPropertyName("Config")] string Config,
         [property: JsonPropertyName("RepoTags")] IReadOnlyList<string> RepoTags,
         [property: JsonPropertyName("Layers")] IReadOnlyList<string> Layers)

@@ -44,7 +44,7 @@ public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
     {
         var tar = new TarSink(output);
         if (Options.UncompressedLayers) await WriteUncompressedAsync(tar, images, blobs, cancellationToken).ConfigureAwait(false);
-        else await WriteCompressedAsync(tar, images, referrers, blobs, cancellationToken).ConfigureAwait(false);
+        else await WriteCompressedAsync(tar, images, referrers, blobs, Options.Arrivals, !Options.IsStandardOutput, Options.BlobWritten, cancellationToken).ConfigureAwait(false);
         await tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -64,11 +64,11 @@ public sealed class DockerTarWriter(WriterOptions options) : IImageWriter
     }
 
     private static Task WriteCompressedAsync(TarSink tar, IReadOnlyList<SetEntry> images, IReadOnlyList<SetEntry> referrers, IBlobReader blobs,
-        CancellationToken cancellationToken)
+        BlobArrivals? arrivals, bool followDownloads, Action<Digest>? written, CancellationToken cancellationToken)
     {
         var content = OciLayoutContent.Build(new ImageSet([.. images, .. referrers]));
         var manifest = DockerArchiveManifest.Build(images, (image, i) => LayoutBlob.PathOf(image.Manifest.Layers[i].Digest));
-        return LayoutTar.WriteAsync(tar, content, ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)), blobs, cancellationToken);
+        return LayoutTar.WriteAsync(tar, content, ExtraFiles(manifest, DockerArchiveManifest.BuildRepositories(images)), blobs, cancellationToken, arrivals, followDownloads, written);
     }
 
     private async Task WriteUncompressedAsync(TarSink tar, IReadOnlyList<SetEntry> entries, IBlobReader blobs, CancellationToken cancellationToken)

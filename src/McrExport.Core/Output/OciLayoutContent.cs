@@ -86,7 +86,7 @@ public sealed record OciLayoutContent(ReadOnlyMemory<byte> LayoutFile, ReadOnlyM
         };
     }
 
-    private sealed record IndexDocument(
+    internal sealed record IndexDocument(
         [property: System.Text.Json.Serialization.JsonPropertyName("schemaVersion")] int SchemaVersion,
         [property: System.Text.Json.Serialization.JsonPropertyName("mediaType")] string MediaType,
         [property: System.Text.Json.Serialization.JsonPropertyName("manifests")] IReadOnlyList<Descriptor> Manifests);

@@ -34,7 +34,7 @@ public static class OciMediaTypeConverter
         return image with { Descriptor = descriptor, Bytes = bytes, Manifest = manifest };
     }
 
-    private sealed record Document(
+    internal sealed record Document(
         [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
         [property: JsonPropertyName("mediaType")] string MediaType,
         [property: JsonPropertyName("config")] Descriptor Config,

@@ -15,7 +15,7 @@ public sealed class OciTarWriter(WriterOptions options) : IImageWriter
     public Task WriteAsync(ImageSet set, IBlobReader blobs, CancellationToken cancellationToken)
     {
         var content = OciLayoutContent.Build(set);
-        return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, content, blobs, ct),
+        return AtomicOutput.WriteFileAsync(Options, (stream, ct) => WriteToAsync(stream, content, blobs, ct, Options.Arrivals, !Options.IsStandardOutput, Options.BlobWritten),
             LayoutTar.EstimateSize(content.BlobBytes, content.Blobs.Count + 4), cancellationToken);
     }
 
@@ -23,10 +23,11 @@ public sealed class OciTarWriter(WriterOptions options) : IImageWriter
     public static Task WriteToAsync(Stream output, ImageSet set, IBlobReader blobs, CancellationToken cancellationToken) =>
         WriteToAsync(output, OciLayoutContent.Build(set), blobs, cancellationToken);
 
-    private static async Task WriteToAsync(Stream output, OciLayoutContent content, IBlobReader blobs, CancellationToken cancellationToken)
+    private static async Task WriteToAsync(Stream output, OciLayoutContent content, IBlobReader blobs, CancellationToken cancellationToken,
+        BlobArrivals? arrivals = null, bool followDownloads = false, Action<Digest>? written = null)
     {
         var tar = new TarSink(output);
-        await LayoutTar.WriteAsync(tar, content, [], blobs, cancellationToken).ConfigureAwait(false);
+        await LayoutTar.WriteAsync(tar, content, [], blobs, cancellationToken, arrivals, followDownloads, written).ConfigureAwait(false);
         await tar.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -22,6 +22,7 @@ public sealed class TarSink
     private readonly Stream _output;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private bool _completed;
+    private OpenEntry? _open;
 
     public TarSink(Stream output)
     {
@@ -79,10 +80,69 @@ public sealed class TarSink
         await PadAsync(size, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether an entry being written can be taken back (<see cref="AbandonFileAsync"/>): the output is seekable.</summary>
+    public bool CanRewind => _output.CanSeek;
+
+    /// <summary>
+    /// Starts a regular file of <paramref name="size"/> bytes whose content comes in pieces (<see cref="AppendAsync"/>),
+    /// then <see cref="EndFileAsync"/>, or <see cref="AbandonFileAsync"/> to take the whole entry back. One at a time.
+    /// </summary>
+    public async Task BeginFileAsync(string name, long size, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        if (_open is not null) throw new InvalidOperationException("an entry is already open");
+        var mark = new OpenEntry(name, size, _output.CanSeek ? _output.Position : -1, BytesWritten);
+        await WriteHeaderAsync(name, size, TarHeader.LF_NORMAL, FileMode, cancellationToken).ConfigureAwait(false);
+        _open = mark;
+    }
+
+    /// <summary>Appends content to the open entry; never beyond its size.</summary>
+    public async Task AppendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var open = _open ?? throw new InvalidOperationException("no entry is open");
+        if (open.Written + bytes.Length > open.Size)
+            throw new DigestMismatchException($"'{open.Name}' would hold more than the {open.Size} bytes expected");
+        await WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        open.Written += bytes.Length;
+    }
+
+    /// <summary>Ends the open entry, which must hold exactly its size.</summary>
+    public async Task EndFileAsync(CancellationToken cancellationToken)
+    {
+        var open = _open ?? throw new InvalidOperationException("no entry is open");
+        if (open.Written != open.Size)
+            throw new DigestMismatchException($"'{open.Name}' ended after {open.Written} bytes; {open.Size} were expected");
+        await PadAsync(open.Size, cancellationToken).ConfigureAwait(false);
+        _open = null;
+    }
+
+    /// <summary>Takes the open entry back: the output is cut to where its header began, and its name is free again.</summary>
+    public async Task AbandonFileAsync(CancellationToken cancellationToken)
+    {
+        var open = _open ?? throw new InvalidOperationException("no entry is open");
+        if (open.Position < 0) throw new InvalidOperationException("the output cannot be rewound");
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _output.SetLength(open.Position);
+        _output.Position = open.Position;
+        BytesWritten = open.BytesBefore;
+        _names.Remove(open.Name);
+        _open = null;
+    }
+
+    private sealed class OpenEntry(string name, long size, long position, long bytesBefore)
+    {
+        public string Name { get; } = name;
+        public long Size { get; } = size;
+        public long Position { get; } = position;
+        public long BytesBefore { get; } = bytesBefore;
+        public long Written { get; set; }
+    }
+
     /// <summary>Writes the end-of-archive marker (two zero blocks) and flushes. Nothing may be added afterwards.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
         ThrowIfCompleted();
+        if (_open is not null) throw new InvalidOperationException($"'{_open.Name}' is still open");
         _completed = true;
         await WriteAsync(new byte[2 * BlockSize], cancellationToken).ConfigureAwait(false);
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -92,6 +152,7 @@ public sealed class TarSink
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfCompleted();
+        if (_open is not null) throw new InvalidOperationException($"'{_open.Name}' is still open");
         TarEntryName.Validate(name);
         if (!_names.Add(name)) throw new UnsafePathException(name, "the archive already has an entry of that name");
 

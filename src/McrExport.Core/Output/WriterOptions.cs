@@ -18,6 +18,19 @@ public sealed record WriterOptions(string OutputPath)
     /// <summary>OCI folder only: hard-link layer files from the blob store when it is on the same file system.</summary>
     public bool HardLinks { get; init; } = true;
 
+    /// <summary>
+    /// Tar formats with compressed layers: write in one pass while the transfer runs, appending each blob as it is
+    /// announced here (verified in the store). Null: the blobs are all in the store before the writer starts.
+    /// </summary>
+    public BlobArrivals? Arrivals { get; init; }
+
+    /// <summary>One pass: told of each blob once its tar entry is complete (a temporary store then lets its copy go).</summary>
+    public Action<McrExport.Model.Digest>? BlobWritten { get; init; }
+
+    /// <summary>Whether <paramref name="format"/> with these options can be written in one pass.</summary>
+    public bool CanWriteInOnePass(OutputFormat format) =>
+        format == OutputFormat.OciTar || (format == OutputFormat.DockerTar && !UncompressedLayers);
+
     /// <summary>Tar formats only: cut the tar into parts of at most this many bytes (<c>NAME.001</c>, …, <c>NAME.sha256</c>); null writes one file.</summary>
     public long? SplitSize { get; init; }
 

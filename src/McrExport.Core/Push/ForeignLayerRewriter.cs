@@ -24,7 +24,7 @@ public static class ForeignLayerRewriter
                 layer.Remove("urls");
                 changed = true;
             }
-        return changed ? JsonSerializer.SerializeToUtf8Bytes(root) : manifest;
+        return changed ? ToBytes(root) : manifest;
     }
 
     /// <summary>The ordinary media type with the same compression as a foreign one.</summary>
@@ -48,6 +48,13 @@ public static class ForeignLayerRewriter
                     entry["digest"] = r.Digest.ToString();
                     entry["size"] = r.Size;
                 }
-        return JsonSerializer.SerializeToUtf8Bytes(root);
+        return ToBytes(root);
+    }
+
+    private static byte[] ToBytes(JsonNode node)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
+        return buffer.ToArray();
     }
 }

@@ -69,7 +69,7 @@ public sealed class ReferrerPusher(BlobUploader uploader)
         Annotations = artifact.Manifest.Annotations is { Count: > 0 } a ? a : null,
     };
 
-    private sealed record TagSchemaIndex(
+    internal sealed record TagSchemaIndex(
         [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
         [property: JsonPropertyName("mediaType")] string MediaType,
         [property: JsonPropertyName("manifests")] IReadOnlyList<Descriptor> Manifests);

@@ -34,7 +34,7 @@ public sealed class UploadStateStore(string root)
             return false;
         }
         var bytes = JsonSerializer.SerializeToUtf8Bytes(new Stored(state.Authority, state.Repository, state.Digest.ToString(),
-            state.Location.AbsoluteUri, state.Offset));
+            state.Location.AbsoluteUri, state.Offset), UploadStateJson.Default.Stored);
         var temp = $"{target}.{Guid.NewGuid():N}.tmp";
         try
         {
@@ -73,7 +73,7 @@ public sealed class UploadStateStore(string root)
         Stored? stored;
         try
         {
-            stored = JsonSerializer.Deserialize<Stored>(bytes);
+            stored = JsonSerializer.Deserialize(bytes, UploadStateJson.Default.Stored);
         }
         catch (JsonException)
         {
@@ -106,5 +106,9 @@ public sealed class UploadStateStore(string root)
         catch (UnauthorizedAccessException) { }
     }
 
-    private sealed record Stored(string Authority, string Repository, string Digest, string Location, long Offset);
+    internal sealed record Stored(string Authority, string Repository, string Digest, string Location, long Offset);
 }
+
+/// <summary>The upload record's JSON, source-generated.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(UploadStateStore.Stored))]
+internal sealed partial class UploadStateJson : System.Text.Json.Serialization.JsonSerializerContext;

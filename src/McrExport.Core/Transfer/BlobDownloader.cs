@@ -21,6 +21,9 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
 {
     private const int BufferSize = 1 << 20;
 
+    /// <summary>How often the growing prefix is announced (<see cref="ITransferObserver.Hashed"/>).</summary>
+    internal const long AnnounceEvery = 2 << 20;
+
     /// <summary>Downloads the blob unless the store has it; returns the bytes fetched over the network (0 when cached).</summary>
     public async Task<BlobFetchResult> FetchAsync(PlannedBlob blob, CancellationToken cancellationToken)
     {
@@ -57,6 +60,7 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
                 {
                     writeLock.DiscardPartial();
                     SegmentRecord.Delete(writeLock.PartialPath);
+                    observer.Restarted(descriptor);
                     if (mismatch is not null)
                         throw new DigestMismatchException($"{e.Message}; it failed verification twice, so the export stops");
                     mismatch = e;
@@ -116,8 +120,9 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
             offset = record is null ? 0 : ByteSpan.Prefix(ByteSpan.Merge(record.Done));
             file.SetLength(offset);
             SegmentRecord.Delete(path);
+            if (offset == 0) observer.Restarted(descriptor);
         }
-        if (offset > descriptor.Size) { file.SetLength(0); offset = 0; }
+        if (offset > descriptor.Size) { file.SetLength(0); offset = 0; observer.Restarted(descriptor); }
         if (offset > 0)
         {
             file.Position = 0;
@@ -125,6 +130,8 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
             while ((n = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) hasher.AppendData(buffer, 0, n);
         }
         file.Position = offset;
+        var announced = offset;
+        if (offset > 0) observer.Hashed(descriptor, path, offset);
 
         long fetched = 0;
         var attempt = 0;
@@ -142,7 +149,9 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
                     file.SetLength(0);
                     file.Position = 0;
                     offset = 0;
+                    announced = 0;
                     hasher.GetHashAndReset();
+                    observer.Restarted(descriptor);
                 }
                 if (!started) { observer.Started(descriptor, source.Describe(), offset); started = true; }
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -157,6 +166,13 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
                     offset += read;
                     fetched += read;
                     observer.Progress(descriptor, read);
+                    if (offset - announced >= AnnounceEvery)
+                    {
+                        // Flushed first, so a reader of the partial file finds every byte announced.
+                        await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        observer.Hashed(descriptor, path, offset);
+                        announced = offset;
+                    }
                 }
                 if (offset < descriptor.Size)
                     throw new TransientNetworkException(response.RequestMessage!.RequestUri!,
@@ -177,6 +193,7 @@ public sealed class BlobDownloader(BlobStore store, HttpTransport transport, Tra
         }
 
         await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (offset > announced && offset <= descriptor.Size) observer.Hashed(descriptor, path, offset);
         var actual = Digest.FromHash(descriptor.Digest.Algorithm, hasher.GetHashAndReset());
         if (offset != descriptor.Size)
             throw new DigestMismatchException($"blob {descriptor.Digest} from {source.Describe()} has {offset} bytes, the descriptor says {descriptor.Size}");

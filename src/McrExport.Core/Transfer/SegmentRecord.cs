@@ -24,7 +24,7 @@ public sealed record SegmentRecord(Digest Digest, long Size, IReadOnlyList<ByteS
     private const int MaxBytes = 256 * 1024;
     private const int MaxRanges = 4096;
 
-    public static string PathFor(string partialPath) => partialPath + ".segments";
+    public static string PathFor(string partialPath) => partialPath + BlobStore.SegmentsSuffix;
 
     public static bool Exists(string partialPath) => File.Exists(PathFor(partialPath));
 

@@ -57,6 +57,7 @@ internal sealed class SegmentedFetch(
                 // No Range support (200) or a range other than asked: one stream from the start.
                 SegmentRecord.Delete(partialPath);
                 RandomAccess.SetLength(file, 0);
+                observer.Restarted(descriptor);
                 if (first.StatusCode == HttpStatusCode.OK) return new Outcome(0, Complete: false, first);
                 first.Dispose();
                 return new Outcome(0, Complete: false, null);
@@ -119,11 +120,13 @@ internal sealed class SegmentedFetch(
             if (SegmentRecord.Load(partialPath, descriptor.Digest, descriptor.Size) is { } record) return ByteSpan.Merge(record.Done);
             SegmentRecord.Delete(partialPath);
             BlobStore.TryDelete(partialPath);
+            observer.Restarted(descriptor);
             return [];
         }
         if (length > descriptor.Size)
         {
             BlobStore.TryDelete(partialPath);
+            observer.Restarted(descriptor);
             return [];
         }
         return length > 0 ? [new ByteSpan(0, length)] : [];
@@ -238,7 +241,7 @@ internal sealed class SegmentedFetch(
     {
         using var hasher = descriptor.Digest.CreateHasher();
         var buffer = new byte[BufferSize];
-        long hashed = 0;
+        long hashed = 0, announced = 0;
         while (hashed < descriptor.Size)
         {
             var available = await progress.WaitBeyondAsync(hashed, cancellationToken).ConfigureAwait(false);
@@ -249,6 +252,11 @@ internal sealed class SegmentedFetch(
                 if (read == 0) throw new DigestMismatchException($"blob {descriptor.Digest}: the partial file ends at {hashed} bytes");
                 hasher.AppendData(buffer, 0, read);
                 hashed += read;
+            }
+            if (hashed - announced >= BlobDownloader.AnnounceEvery || hashed == descriptor.Size)
+            {
+                observer.Hashed(descriptor, partialPath, hashed);
+                announced = hashed;
             }
         }
         return hasher.GetHashAndReset();

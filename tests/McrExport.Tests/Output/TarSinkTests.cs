@@ -12,6 +12,42 @@ public sealed class TarSinkTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task Entry_written_in_pieces_and_abandoned_leaves_the_archive_as_if_never_begun()
+    {
+        var piecewise = new MemoryStream();
+        var tar = new TarSink(piecewise);
+        await tar.AddDirectoryAsync("blobs", Ct);
+        await tar.BeginFileAsync("blobs/x", 3000, Ct);
+        await tar.AppendAsync(new byte[1700], Ct);
+        await tar.AbandonFileAsync(Ct);
+        await tar.BeginFileAsync("blobs/x", 5, Ct);
+        await tar.AppendAsync("he"u8.ToArray(), Ct);
+        await tar.AppendAsync("llo"u8.ToArray(), Ct);
+        await Assert.ThrowsAsync<DigestMismatchException>(() => tar.AppendAsync("!"u8.ToArray(), Ct));
+        await tar.EndFileAsync(Ct);
+        await tar.CompleteAsync(Ct);
+
+        var whole = new MemoryStream();
+        var reference = new TarSink(whole);
+        await reference.AddDirectoryAsync("blobs", Ct);
+        await reference.AddFileAsync("blobs/x", "hello"u8.ToArray(), Ct);
+        await reference.CompleteAsync(Ct);
+        Assert.Equal(whole.ToArray(), piecewise.ToArray());
+        Assert.Equal(piecewise.Length, tar.BytesWritten);
+    }
+
+    [Fact]
+    public async Task Entry_cannot_be_abandoned_on_a_stream_that_cannot_seek_nor_end_short()
+    {
+        var tar = new TarSink(new NonSeekableStream());
+        Assert.False(tar.CanRewind);
+        await tar.BeginFileAsync("a", 10, Ct);
+        await tar.AppendAsync(new byte[4], Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => tar.AbandonFileAsync(Ct));
+        await Assert.ThrowsAsync<DigestMismatchException>(() => tar.EndFileAsync(Ct));
+    }
+
+    [Fact]
     public async Task Writes_deterministic_entries_that_a_standard_reader_reads_back()
     {
         var output = new NonSeekableStream();

@@ -71,6 +71,33 @@ public sealed class CacheCommandTests
         Assert.Empty(store.List());
     }
 
+    [Fact]
+    public async Task Prune_removes_a_partial_download_with_its_segment_record_and_stray_records()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var temp = new TempFolder();
+        var (store, _, recent) = await SeedAsync(temp, ct);
+        var partialBytes = new byte[4096];
+        new Random(3).NextBytes(partialBytes);
+        var partialDigest = Digest.Compute(partialBytes);
+        var partial = store.PartialPathOf(partialDigest);
+        Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+        await File.WriteAllBytesAsync(partial, partialBytes.AsMemory(0, 1000), ct);
+        await File.WriteAllTextAsync(partial + BlobStore.SegmentsSuffix, $"mcr-export-segments 1\n{partialDigest} 4096\n0 1000\n", ct);
+        var stray = store.PartialPathOf(Digest.Compute(new byte[] { 7 })) + BlobStore.SegmentsSuffix;
+        await File.WriteAllTextAsync(stray, "mcr-export-segments 1\n", ct);
+        foreach (var path in new[] { partial, partial + BlobStore.SegmentsSuffix, stray })
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-45));
+
+        var result = await CliRunner.RunAsync(["cache", "prune", "--older-than", "30d", "--cache-dir", store.Root], cancellationToken: ct);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.False(File.Exists(partial));
+        Assert.False(File.Exists(partial + BlobStore.SegmentsSuffix));
+        Assert.False(File.Exists(stray));
+        Assert.True(File.Exists(store.PathOf(recent.Digest)));
+    }
+
     [Theory]
     [InlineData("30x")]
     [InlineData("thirty")]

@@ -76,7 +76,7 @@ public sealed class RetryTests
         var result = await bench.ExportAsync(ct, "--retries", "2");
 
         Assert.Equal(ExitCodes.Network, result.ExitCode);
-        Assert.Equal(3, bench.BlobGets(Small.Digest).Count);
+        Assert.Equal(3, (await bench.BlobGetsAsync(Small.Digest, 3, ct)).Count);
         Assert.Contains(bench.Registry.Authority, result.Error);
         Assert.Contains("after 3 attempts", result.Error);
         Assert.False(File.Exists(bench.Output));
