@@ -46,7 +46,7 @@ public static class VerifyCommand
             {
                 var name = image.Names.Count == 0 ? "(no name)" : string.Join(", ", image.Names);
                 await console.Out.WriteLineAsync(
-                    $"image  {name}  {image.Platform}  {image.Digest}  {image.Layers} layers, {DiskErrors.FormatSize(image.Size)}").ConfigureAwait(false);
+                    $"image  {name}  {image.Platform}  {image.Digest}  {image.Layers} layer{(image.Layers == 1 ? "" : "s")}, {DiskErrors.FormatSize(image.Size)}").ConfigureAwait(false);
                 if (image.Carries.Length > 0) await console.Out.WriteLineAsync($"       with {image.Carries}").ConfigureAwait(false);
             }
             foreach (var artifact in result.Artifacts)
