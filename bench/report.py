@@ -152,8 +152,8 @@ def render(report, md_path):
            "## Machine and versions", "",
            f"- {m['nproc']} CPUs ({m['cpu']}), {m['memoryGiB']} GiB memory, Linux {m['kernel']}",
            f"- load average at the start {' '.join(m['loadAverageAtStart'])}, at the end {' '.join(m.get('loadAverageAtEnd', []))}"
-           " (the machine was shared with other builds and tests while this ran: expect noise, trust the ratios more than"
-           " the absolute times)",
+           + (" (more than the CPUs: the machine was busy with other work while this ran; expect noise, trust the ratios"
+              " more than the absolute times)" if float(m['loadAverageAtStart'][0]) > float(m['nproc']) else ""),
            f"- mcr-export {m['mcrExport']} (.NET SDK {m['dotnet']}), skopeo {m['skopeo']}, docker {m['docker'] or '(skipped)'},"
            f" distribution registry {m['registry']}, curl {m['curl']}", ""]
 
