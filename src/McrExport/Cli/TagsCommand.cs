@@ -38,7 +38,11 @@ public static class TagsCommand
                 console.Out.Write(CliJson.Write(new TagsDocument(repo.Repository, repo.Registry, patterns, listing.Tags.Count, !listing.Incomplete,
                     listing.Reason, matching), CliJson.Types.TagsDocument));
             else
+            {
                 foreach (var tag in matching) console.Out.WriteLine(tag);
+                if (matching.Count == 0 && patterns.Length > 0)
+                    console.Error.WriteLine($"note: no tag of {repo.Repository} on {repo.Registry} matches {string.Join(", ", patterns)} ({listing.Tags.Count} tags in all)");
+            }
             if (!listing.Incomplete) return ExitCodes.Ok;
             // the tags read are printed; the warning and the exit code say that more may exist
             console.Error.WriteLine($"warning: tags of {repo.Repository} on {repo.Registry}: the list is incomplete ({listing.Reason}; {listing.Tags.Count} tags read)");

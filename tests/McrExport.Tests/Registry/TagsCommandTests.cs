@@ -40,5 +40,20 @@ public sealed class TagsCommandTests
         Assert.Equal(["a", "b", "c", "d", "e"], Lines(result.Out));
     }
 
+    [Fact]
+    public async Task A_filter_that_matches_nothing_says_so_on_standard_error_and_prints_no_tag()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var registry = await FakeRegistry.StartAsync(cancellationToken: ct);
+        var digest = registry.Push(Repo, "ltsc2019", TestImages.Small("servercore"));
+        registry.AddTag(Repo, "ltsc2022", digest);
+
+        var result = await CliRunner.RunAsync(["tags", $"{registry.Authority}/{Repo}", "--filter", "1809*"], cancellationToken: ct);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Out.Trim());
+        Assert.Contains($"no tag of {Repo} on {registry.Authority} matches 1809* (2 tags in all)", result.Error);
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
