@@ -89,7 +89,10 @@ public static class CliApp
             McrExportException m => (m.ExitCode, m.Message, m.Hint),
             OperationCanceledException => (ExitCodes.Cancelled, "cancelled", null),
             UnauthorizedAccessException => (ExitCodes.Disk, $"access denied: {e.Message}", null),
-            IOException io when Content.DiskErrors.IsDiskFull(io) => (ExitCodes.Disk, $"no space left on the disk: {e.Message}", null),
+            IOException io when Content.DiskErrors.IsDiskFull(io) => (ExitCodes.Disk, $"no space left on the disk: {e.Message}",
+                "free some space, or point --output / --cache-dir at a larger disk"),
+            IOException io when io.Message.Contains("Read-only file system", StringComparison.Ordinal) => (ExitCodes.Disk,
+                $"the file system is read-only: {e.Message}", "point --output / --cache-dir at a writable folder"),
             IOException => (ExitCodes.Disk, $"I/O error: {e.Message}", null),
             _ => (ExitCodes.Failure, $"unexpected error ({e.GetType().Name}): {e.Message}", null),
         };

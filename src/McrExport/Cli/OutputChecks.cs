@@ -56,8 +56,11 @@ public static class OutputChecks
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var reason = e is UnauthorizedAccessException ? "permission denied" : DiskErrors.IsDiskFull(e) ? "the disk is full" : "it takes no new files";
-            throw new DiskException($"cannot write {(what.Length > 0 ? what + " " : "")}{shown}: {reason} in {folder}")
+            var reason = e is UnauthorizedAccessException ? "permission denied in"
+                : DiskErrors.IsDiskFull(e) ? "the disk is full at"
+                : e.Message.Contains("Read-only file system", StringComparison.Ordinal) ? "the file system is read-only at"
+                : "no new file can be made in";
+            throw new DiskException($"cannot write {(what.Length > 0 ? what + " " : "")}{shown}: {reason} {folder}")
             { Hint = "choose another place with " + (what.Length > 0 ? "--cache-dir DIR or --no-cache" : "-o PATH") };
         }
         finally

@@ -17,7 +17,7 @@ public sealed class OutputCheckTests
     }
 
     [Theory]
-    [InlineData("/proc/x.tar", 7, "cannot write /proc/x.tar: it takes no new files in /proc")]
+    [InlineData("/proc/x.tar", 7, "cannot write /proc/x.tar: no new file can be made in /proc")]
     [InlineData("/nonexistent/dir/x.tar", 2, "cannot write /nonexistent/dir/x.tar: the folder /nonexistent/dir does not exist")]
     public async Task An_output_that_cannot_be_written_fails_before_any_request(string output, int exitCode, string message)
     {
@@ -47,7 +47,7 @@ public sealed class OutputCheckTests
         var run = await BuiltTool.RunAsync([reference, "-o", output, "--cache-dir", temp.Combine("cache")], ct);
 
         Assert.True(run.ExitCode == 7, run.Describe());
-        Assert.Contains($"cannot write {output}: it takes no new files in {readOnly.Path}", run.Error);
+        Assert.Contains($"cannot write {output}: the file system is read-only at {readOnly.Path}", run.Error);
         Assert.DoesNotContain(".partial", run.Error);
         Assert.Equal(0, registry.Host.RequestsStarted);
         Assert.Empty(Directory.GetFileSystemEntries(readOnly.Path));
