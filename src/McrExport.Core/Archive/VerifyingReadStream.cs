@@ -23,7 +23,7 @@ public sealed class VerifyingReadStream : Stream
         _inner = inner;
         _expected = expected;
         _where = where;
-        _hash = IncrementalHash.CreateHash(expected.Algorithm == Digest.Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256);
+        _hash = expected.CreateHasher();
     }
 
     public override bool CanRead => true;

@@ -194,8 +194,7 @@ public sealed class BlobStore : IBlobReader
 
     private static bool HashesTo(Stream stream, Digest digest)
     {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(
-            digest.Algorithm == Digest.Sha512 ? System.Security.Cryptography.HashAlgorithmName.SHA512 : System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var hash = digest.CreateHasher();
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
